@@ -13,6 +13,7 @@ from graph_store.errors import (
 )
 from graph_store.model import (
     CERTAINTY_RANK,
+    DATE_PROPERTIES,
     NODE_PROPERTIES,
     RELATIONSHIP_TYPES,
     Certainty,
@@ -44,20 +45,16 @@ from graph_store.records import (
     Subgraph,
     path_sort_key,
 )
+from graph_store.validation import MAX_TEXT
 
 __all__ = [
-    "CERTAINTY_RANK",
-    "MAX_DEPTH",
-    "MAX_EDGES_PER_NODE",
-    "MAX_HOPS",
-    "MAX_PATHS",
-    "NODE_PROPERTIES",
-    "RELATIONSHIP_TYPES",
     "ApplyResult",
     "BadUserInput",
     "Batch",
+    "CERTAINTY_RANK",
     "Certainty",
     "Change",
+    "DATE_PROPERTIES",
     "Direction",
     "Edge",
     "EdgeFilter",
@@ -67,6 +64,12 @@ __all__ = [
     "IcnGraphError",
     "InvalidRecord",
     "LimitExceeded",
+    "MAX_DEPTH",
+    "MAX_EDGES_PER_NODE",
+    "MAX_HOPS",
+    "MAX_PATHS",
+    "MAX_TEXT",
+    "NODE_PROPERTIES",
     "Node",
     "NodeKind",
     "NodeQuery",
@@ -77,6 +80,7 @@ __all__ = [
     "PathQuery",
     "Problem",
     "Provenance",
+    "RELATIONSHIP_TYPES",
     "RelationshipSpec",
     "SearchHit",
     "Stats",

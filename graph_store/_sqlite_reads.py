@@ -1,0 +1,231 @@
+"""Read queries of the embedded store that go straight to SQLite (always current, no index).
+
+Each function takes a connection owned by the calling thread and runs inside the caller's
+read transaction, so several reads of one request see one snapshot.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from graph_store._edge_mask import day_number
+from graph_store._sqlite_codec import (
+    EDGE_COLUMNS,
+    EDGE_FROM,
+    NODE_COLUMNS,
+    edge_from_row,
+    node_from_row,
+)
+from graph_store.errors import BadUserInput
+from graph_store.model import NODE_PROPERTIES, NodeKind
+from graph_store.ranking import MAX_CANDIDATES, query_tokens, score
+from graph_store.records import Direction, Edge, EdgeFilter, Node, NodeQuery, Page, SearchHit
+
+__all__ = [
+    "CHUNK",
+    "chunked",
+    "edges_by_eid",
+    "edges_by_id",
+    "edges_of",
+    "list_nodes",
+    "nodes_by_id",
+    "nodes_by_nid",
+    "search",
+    "stats_counts",
+]
+
+CHUNK = 900
+"""Ids per `IN (...)` list: below every SQLite build's host-parameter limit."""
+
+_ALL_PROPS = frozenset().union(*NODE_PROPERTIES.values())
+
+
+def chunked(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    """Slices of at most `size` values, for IN lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def nodes_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Node]:
+    """Nodes with these ids; unknown ids are absent."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, Node] = {}
+    for part in chunked(wanted):
+        sql = f"SELECT {NODE_COLUMNS} FROM nodes n WHERE n.id IN ({_marks(len(part))})"
+        for row in conn.execute(sql, part):
+            found[row[0]] = node_from_row(row)
+    return found
+
+
+def nodes_by_nid(conn: sqlite3.Connection, nids: Iterable[int]) -> dict[int, Node]:
+    """Nodes by row id (for answers computed on the traversal index)."""
+    wanted = list(dict.fromkeys(nids))
+    found: dict[int, Node] = {}
+    for part in chunked(wanted):
+        sql = f"SELECT n.nid, {NODE_COLUMNS} FROM nodes n WHERE n.nid IN ({_marks(len(part))})"
+        for row in conn.execute(sql, part):
+            found[row[0]] = node_from_row(row[1:])
+    return found
+
+
+def edges_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Edge]:
+    """Relationships with these ids; unknown ids are absent."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, Edge] = {}
+    for part in chunked(wanted):
+        sql = f"SELECT {EDGE_COLUMNS} FROM {EDGE_FROM} WHERE e.id IN ({_marks(len(part))})"
+        for row in conn.execute(sql, part):
+            found[row[0]] = edge_from_row(row)
+    return found
+
+
+def edges_by_eid(conn: sqlite3.Connection, eids: Iterable[int]) -> dict[int, Edge]:
+    """Relationships by row id (for answers computed on the traversal index)."""
+    wanted = list(dict.fromkeys(eids))
+    found: dict[int, Edge] = {}
+    for part in chunked(wanted):
+        sql = f"SELECT e.eid, {EDGE_COLUMNS} FROM {EDGE_FROM} WHERE e.eid IN ({_marks(len(part))})"
+        for row in conn.execute(sql, part):
+            found[row[0]] = edge_from_row(row[1:])
+    return found
+
+
+def _filter_sql(flt: EdgeFilter) -> tuple[str, dict[str, object]]:
+    """SQL conditions equal to `EdgeFilter.accepts` (type, certainty, as-of), named parameters."""
+    where: list[str] = []
+    params: dict[str, object] = {}
+    if flt.types is not None:
+        names = {f"t{i}": t for i, t in enumerate(sorted(flt.types))}
+        where.append(f"e.type IN ({','.join(':' + n for n in names)})")
+        params.update(names)
+    if flt.min_certainty is not None:
+        where.append("e.cert_rank >= :rank")
+        params["rank"] = flt.min_certainty.rank
+    if flt.as_of is not None:
+        where.append("e.since_lo <= :as_of_hi AND e.until_hi >= :as_of_lo")
+        params["as_of_hi"] = day_number(flt.as_of.hi)
+        params["as_of_lo"] = day_number(flt.as_of.lo)
+    return "".join(f" AND {w}" for w in where), params
+
+
+def edges_of(
+    conn: sqlite3.Connection, node_ids: Sequence[str], flt: EdgeFilter, limit: int
+) -> dict[str, list[Edge]]:
+    """Per node, accepted relationships honouring direction, by (type, other id, edge id)."""
+    result: dict[str, list[Edge]] = {node_id: [] for node_id in node_ids}
+    if (flt.types is not None and not flt.types) or limit <= 0:
+        return result
+    nids = dict(
+        row
+        for part in chunked(list(result))
+        for row in conn.execute(
+            f"SELECT id, nid FROM nodes WHERE id IN ({_marks(len(part))})", part
+        )
+    )
+    side = {
+        Direction.OUT: "e.src = :n",
+        Direction.IN: "e.dst = :n",
+        Direction.BOTH: "(e.src = :n OR e.dst = :n)",
+    }[flt.direction]
+    extra, params = _filter_sql(flt)
+    sql = (
+        f"SELECT {EDGE_COLUMNS}, CASE WHEN e.src = :n THEN d.id ELSE s.id END AS other "
+        f"FROM {EDGE_FROM} WHERE {side}{extra} ORDER BY e.type, other, e.id LIMIT :limit"
+    )
+    for node_id, nid in nids.items():
+        rows = conn.execute(sql, {"n": nid, "limit": limit, **params})
+        result[node_id] = [edge_from_row(row[:-1]) for row in rows]
+    return result
+
+
+def list_nodes(
+    conn: sqlite3.Connection, query: NodeQuery, first: int, after: str | None
+) -> Page[Node]:
+    """A keyset page by id; `total` counts every match regardless of `after`."""
+    where: list[str] = []
+    params: list[object] = []
+    if query.kind is not None:
+        where.append("n.kind = ?")
+        params.append(query.kind.value)
+    for key, value in sorted(query.where.items()):
+        if key not in _ALL_PROPS:
+            raise BadUserInput(f"{key!r} is not a node property that can be filtered on")
+        path = f'$."{key}"'
+        where.append("json_type(n.props, ?) = 'text' AND icn_fold(json_extract(n.props, ?)) = ?")
+        params += [path, path, str(value).casefold()]
+    if query.date_from is not None or query.date_to is not None:
+        where.append("n.date_lo IS NOT NULL")
+    if query.date_from is not None:
+        where.append("n.date_hi >= ?")
+        params.append(query.date_from.lo)
+    if query.date_to is not None:
+        where.append("n.date_lo <= ?")
+        params.append(query.date_to.hi)
+    condition = " AND ".join(where) or "1"
+    total = conn.execute(f"SELECT count(*) FROM nodes n WHERE {condition}", params).fetchone()[0]
+    page_where, page_params = condition, list(params)
+    if after is not None:
+        page_where += " AND n.id > ?"
+        page_params.append(after)
+    rows = conn.execute(
+        f"SELECT {NODE_COLUMNS} FROM nodes n WHERE {page_where} ORDER BY n.id LIMIT ?",
+        [*page_params, first + 1],
+    ).fetchall()
+    items = tuple(node_from_row(row) for row in rows[:first])
+    return Page(items=items, has_next=len(rows) > first, total=total)
+
+
+def search(
+    conn: sqlite3.Connection,
+    text: str,
+    kinds: frozenset[NodeKind] | None,
+    country: str | None,
+    first: int,
+    offset: int,
+) -> Page[SearchHit]:
+    """Candidates from FTS5 (every query word a word prefix), ranked by `ranking.score`."""
+    tokens = query_tokens(text)
+    if not tokens:
+        return Page(items=(), has_next=False, total=0)
+    match = " ".join(f'"{t}"*' for t in tokens)  # tokens are [0-9a-z]+: quoting is safe
+    nids = [
+        row[0]
+        for row in conn.execute(
+            "SELECT rowid FROM nodes_fts WHERE nodes_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, MAX_CANDIDATES),
+        )
+    ]
+    folded = country.casefold() if country is not None else None
+    hits: list[SearchHit] = []
+    for node in nodes_by_nid(conn, nids).values():
+        if kinds is not None and node.kind not in kinds:
+            continue
+        if folded is not None and str(node.props.get("country", "")).casefold() != folded:
+            continue
+        value = score(text, node)
+        if value > 0:
+            hits.append(SearchHit(node, value))
+    hits.sort(key=lambda h: (-h.score, h.node.id))
+    return Page(
+        items=tuple(hits[offset : offset + first]),
+        has_next=offset + first < len(hits),
+        total=len(hits),
+    )
+
+
+def stats_counts(
+    conn: sqlite3.Connection,
+) -> tuple[Mapping[str, int], Mapping[str, int], str | None]:
+    """Counts by kind and by type, and the latest provenance.loaded_at."""
+    kinds = dict(conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
+    types = dict(conn.execute("SELECT type, n FROM edge_counts WHERE n > 0"))
+    latest = conn.execute(
+        "SELECT max(m) FROM (SELECT max(loaded_at) AS m FROM nodes "
+        "UNION ALL SELECT max(loaded_at) FROM edges)"
+    ).fetchone()[0]
+    return kinds, types, latest

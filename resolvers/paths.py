@@ -1,0 +1,93 @@
+"""Who-knows-whom paths and neighbourhoods, with the API's caps checked up front."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from graph_store import (
+    MAX_DEPTH,
+    MAX_HOPS,
+    MAX_PATHS,
+    BadUserInput,
+    Certainty,
+    Direction,
+    LimitExceeded,
+    NotFound,
+    PartialDate,
+    Path,
+    PathQuery,
+    Subgraph,
+)
+from resolvers.context import Context
+from resolvers.filters import edge_filter
+
+__all__ = ["MAX_NEIGHBOURHOOD", "find_paths", "neighbourhood", "path_query", "require_nodes"]
+
+MAX_NEIGHBOURHOOD = 500
+"""Most nodes one neighbourhood answer may hold."""
+
+
+def _check_range(name: str, value: int, cap: int) -> None:
+    if value < 1:
+        raise BadUserInput(f"`{name}` must be at least 1, not {value}")
+    if value > cap:
+        raise LimitExceeded(f"`{name}` is {value}; the limit is {cap}")
+
+
+def path_query(
+    *,
+    max_hops: int,
+    first: int,
+    types: Iterable[str] | None = None,
+    as_of: PartialDate | None = None,
+    min_certainty: Certainty | None = None,
+    avoid: Iterable[str] | None = None,
+) -> PathQuery:
+    """The store query for these arguments, after checking hops and count against the caps."""
+    _check_range("maxHops", max_hops, MAX_HOPS)
+    _check_range("first", first, MAX_PATHS)
+    return PathQuery(
+        max_hops=max_hops,
+        k=first,
+        filter=edge_filter(types, as_of=as_of, min_certainty=min_certainty),
+        avoid=frozenset(avoid or ()),
+    )
+
+
+async def require_nodes(ctx: Context, *ids: str) -> None:
+    """Raise NotFound naming the first id that is not a node (operations that need them)."""
+    found = await ctx.loaders.nodes.load_many(list(ids))
+    for node_id, node in zip(ids, found, strict=True):
+        if node is None:
+            raise NotFound(f"no node has the id {node_id!r}")
+
+
+async def find_paths(ctx: Context, src: str, dst: str, query: PathQuery) -> Sequence[Path]:
+    """The first `query.k` shortest simple paths between two nodes, in canonical order."""
+    await require_nodes(ctx, src, dst)
+    paths = await ctx.store.paths(src, dst, query)
+    ctx.loaders.prime(node for path in paths for node in path.nodes)
+    return paths
+
+
+async def neighbourhood(
+    ctx: Context,
+    node_id: str,
+    *,
+    depth: int,
+    types: Iterable[str] | None = None,
+    as_of: PartialDate | None = None,
+    min_certainty: Certainty | None = None,
+    limit: int = 100,
+) -> Subgraph:
+    """The nodes within `depth` hops of `node_id` and the relationships among them."""
+    if depth < 0:
+        raise BadUserInput(f"`depth` must be 0 or more, not {depth}")
+    if depth > MAX_DEPTH:
+        raise LimitExceeded(f"`depth` is {depth}; the limit is {MAX_DEPTH}")
+    _check_range("limit", limit, MAX_NEIGHBOURHOOD)
+    flt = edge_filter(types, direction=Direction.BOTH, as_of=as_of, min_certainty=min_certainty)
+    await require_nodes(ctx, node_id)
+    sub = await ctx.store.neighbourhood(node_id, depth=depth, flt=flt, limit=limit)
+    ctx.loaders.prime(sub.nodes)
+    return sub

@@ -1,0 +1,60 @@
+"""Typed relationship fields (`Cluster.members`, `Person.employers`, ...) from one factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from graph_store import Direction as ModelDirection
+from graph_store import NodeKind as ModelNodeKind
+from graph_store import PartialDate
+from resolvers import Context, relationships_of
+from schema.enums import Certainty, model_certainty
+from schema.node import RelationshipConnection
+
+__all__ = ["relationship_field"]
+
+
+def relationship_field(
+    types: tuple[str, ...],
+    direction: ModelDirection,
+    description: str,
+    *,
+    other_kinds: frozenset[ModelNodeKind] | None = None,
+) -> Any:
+    """A connection field over this node's `types` relationships in `direction`.
+
+    Same arguments and semantics as `Node.relationships` minus the fixed type and
+    direction; `other_kinds` keeps only relationships whose other end is of those kinds.
+    """
+    how = "from" if direction is ModelDirection.OUT else "to"
+    detail = f"{'/'.join(types)} relationships {how} this node"
+    if direction is ModelDirection.BOTH:
+        detail = f"{'/'.join(types)} relationships of this node, either direction"
+    if other_kinds:
+        detail += f" whose other end is a {' or '.join(sorted(k.value for k in other_kinds))}"
+
+    async def resolve(
+        self: Any,
+        info: Info[Context, None],
+        as_of: PartialDate | None = None,
+        min_certainty: Certainty | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> RelationshipConnection:
+        page = await relationships_of(
+            info.context,
+            str(self.id),
+            types=types,
+            direction=direction,
+            as_of=as_of,
+            min_certainty=model_certainty(min_certainty),
+            other_kinds=other_kinds,
+            first=20 if first is None else first,
+            after=after,
+        )
+        return RelationshipConnection.from_page(page, after=after)
+
+    return strawberry.field(resolver=resolve, description=f"{description} ({detail}).")

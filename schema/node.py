@@ -1,0 +1,222 @@
+"""The Node interface and relationships between nodes (Relationship, its connection and edges).
+
+Both live here because each refers to the other: a node lists its relationships, and a
+relationship's `from`, `to` and `other` are nodes. Concrete node types register themselves
+with `@implements(kind)`, which is how a store record becomes the right GraphQL type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+from urllib.parse import quote
+
+import strawberry
+from strawberry.types import Info
+
+from graph_store import Edge as EdgeRecord
+from graph_store import Node as NodeRecord
+from graph_store import NodeKind as ModelNodeKind
+from graph_store import NotFound, PartialDate
+from resolvers import Context, RelationshipPage, relationships_of
+from schema.connection import PageInfo
+from schema.enums import Certainty, Direction, NodeKind, model_certainty
+
+__all__ = [
+    "Node",
+    "Relationship",
+    "RelationshipConnection",
+    "RelationshipEdge",
+    "implements",
+    "load_node",
+    "node_from_record",
+]
+
+
+class _FromRecord(Protocol):
+    @classmethod
+    def from_record(cls, record: NodeRecord) -> Node: ...
+
+
+_NODE_TYPES: dict[ModelNodeKind, type[_FromRecord]] = {}
+N = TypeVar("N")
+
+
+def implements(kind: ModelNodeKind) -> Callable[[N], N]:
+    """Register a GraphQL type as the one that represents nodes of `kind`."""
+
+    def register(cls: N) -> N:
+        _NODE_TYPES[kind] = cls  # type: ignore[assignment]
+        return cls
+
+    return register
+
+
+def node_from_record(record: NodeRecord) -> Node:
+    """The GraphQL object (Cluster, Person, ...) for a store node."""
+    return _NODE_TYPES[record.kind].from_record(record)
+
+
+async def load_node(info: Info[Context, None], node_id: str) -> Node:
+    """A node that must exist (a relationship's endpoint), through the request's loader."""
+    record = await info.context.loaders.node(node_id)
+    if record is None:
+        raise NotFound(f"relationship endpoint {node_id!r} does not exist")
+    return node_from_record(record)
+
+
+@strawberry.interface(
+    description=(
+        "Anything in the graph. `id` is stable and readable: `kind/slug`, "
+        "e.g. `cluster/oreec` or `person/marianna-lubanski`."
+    )
+)
+class Node:
+    id: strawberry.ID
+    kind: NodeKind
+    name: str
+    aliases: list[str] = strawberry.field(description="Other names and abbreviations.")
+    sources: list[str] = strawberry.field(
+        description="Seed documents the node was taken from (served at /sources/{name})."
+    )
+    description: str | None
+    record: strawberry.Private[NodeRecord]
+
+    @strawberry.field(
+        description=(
+            "Relationships of this node: filter by type, direction, as-of date (relationships "
+            "whose since/until put them outside the date are left out) and minimum certainty."
+        )
+    )
+    async def relationships(
+        self,
+        info: Info[Context, None],
+        types: list[str] | None = None,
+        direction: Direction | None = Direction.BOTH,
+        as_of: PartialDate | None = None,
+        min_certainty: Certainty | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> RelationshipConnection:
+        page = await relationships_of(
+            info.context,
+            str(self.id),
+            types=types,
+            direction=(direction or Direction.BOTH).model(),
+            as_of=as_of,
+            min_certainty=model_certainty(min_certainty),
+            first=20 if first is None else first,
+            after=after,
+        )
+        return RelationshipConnection.from_page(page, after=after)
+
+    @staticmethod
+    def common(record: NodeRecord) -> dict[str, object]:
+        """The interface's fields of a record, for the concrete types' `from_record`."""
+        text = record.props.get("description")
+        return {
+            "id": strawberry.ID(record.id),
+            "kind": NodeKind.of(record.kind),
+            "name": record.name,
+            "aliases": list(record.aliases),
+            "sources": list(record.sources),
+            "description": str(text) if text is not None else None,
+            "record": record,
+        }
+
+
+def _prop(edge: EdgeRecord, key: str) -> str | None:
+    value = edge.props.get(key)
+    return str(value) if value is not None else None
+
+
+@strawberry.type(
+    description=(
+        "A relationship between two nodes, with its time bounds, certainty and provenance: "
+        "`source` names the seed document and `evidence` quotes it verbatim."
+    )
+)
+class Relationship:
+    id: strawberry.ID
+    type: str = strawberry.field(description="An allow-listed type, e.g. MEMBER_OF, ATTENDED.")
+    since: PartialDate | None
+    until: PartialDate | None
+    certainty: Certainty
+    source: str
+    evidence: str
+    note: str | None = strawberry.field(description="Why the certainty is inferred/uncertain.")
+    role: str | None
+    purpose: str | None
+    amount: str | None
+    currency: str | None
+    context: str | None
+    status: str | None
+    record: strawberry.Private[EdgeRecord]
+
+    @strawberry.field(description="Where the source document is served by this API.")
+    def source_url(self) -> str:
+        return f"/sources/{quote(self.source)}"
+
+    @strawberry.field(name="from", description="The source of the relationship.")
+    async def from_(self, info: Info[Context, None]) -> Node:
+        return await load_node(info, self.record.src)
+
+    @strawberry.field(description="The target of the relationship.")
+    async def to(self, info: Info[Context, None]) -> Node:
+        return await load_node(info, self.record.dst)
+
+    @classmethod
+    def from_record(cls, edge: EdgeRecord) -> Relationship:
+        """The GraphQL relationship of a store edge."""
+        return cls(
+            id=strawberry.ID(edge.id),
+            type=edge.type,
+            since=edge.since,
+            until=edge.until,
+            certainty=Certainty.of(edge.certainty),
+            source=edge.source,
+            evidence=edge.evidence,
+            note=edge.note,
+            role=_prop(edge, "role"),
+            purpose=_prop(edge, "purpose"),
+            amount=_prop(edge, "amount"),
+            currency=_prop(edge, "currency"),
+            context=_prop(edge, "context"),
+            status=_prop(edge, "status"),
+            record=edge,
+        )
+
+
+@strawberry.type(description="A relationship seen from one of its nodes.")
+class RelationshipEdge:
+    cursor: str
+    node: Relationship
+    owner: strawberry.Private[str]
+
+    @strawberry.field(description="The node at the other end from the one being listed.")
+    async def other(self, info: Info[Context, None]) -> Node:
+        return await load_node(info, self.node.record.other(self.owner))
+
+
+@strawberry.type(description="A page of a node's relationships.")
+class RelationshipConnection:
+    edges: list[RelationshipEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_page(cls, page: RelationshipPage, *, after: str | None) -> RelationshipConnection:
+        """The connection of a page from `resolvers.relationships_of`."""
+        edges = [
+            RelationshipEdge(
+                cursor=page.cursor(i), node=Relationship.from_record(edge), owner=page.owner
+            )
+            for i, edge in enumerate(page.edges)
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
+            ),
+            total_count=page.total,
+        )

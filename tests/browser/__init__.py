@@ -1,0 +1,1 @@
+"""Browser tests of the network explorer: real server, real Chromium, driven by Playwright."""

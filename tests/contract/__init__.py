@@ -1,0 +1,1 @@
+"""The GraphStore contract, run unchanged against every backend."""

@@ -1,0 +1,91 @@
+"""server.py: settings from the environment, media-type negotiation, the CLI's usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from graph_store import Health
+from server import ExitCode, Settings, create_app, main
+
+
+def test_settings_default_to_a_local_embedded_server() -> None:
+    settings = Settings.from_env({})
+    assert settings.graph_uri is None
+    assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
+    assert settings.admin_key is None and settings.cors_origins == ()
+    assert settings.data_dir.name == "icn"
+
+
+def test_settings_read_every_variable() -> None:
+    env = {
+        "GRAPH_URI": "bolt://127.0.0.1:7687",
+        "NEO4J_USER": "neo4j",
+        "NEO4J_PASSWORD": "pw",
+        "NEO4J_DATABASE": "icn",
+        "HOST": "0.0.0.0",
+        "PORT": "9000",
+        "WORKERS": "3",
+        "ICN_ADMIN_KEY": "k",
+        "CORS_ORIGINS": "https://a.example, https://b.example",
+        "MAX_BODY_BYTES": "4096",
+        "ICN_DATA_DIR": "/data/icn",
+        "LOG_LEVEL": "DEBUG",
+    }
+    settings = Settings.from_env(env)
+    assert settings.graph_uri == "bolt://127.0.0.1:7687"
+    assert (settings.neo4j_user, settings.neo4j_password, settings.neo4j_database) == (
+        "neo4j",
+        "pw",
+        "icn",
+    )
+    assert (settings.host, settings.port, settings.workers) == ("0.0.0.0", 9000, 3)
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.max_body_bytes == 4096
+    assert settings.data_dir == Path("/data/icn")
+    assert settings.log_level == "debug"
+
+
+def test_secrets_stay_out_of_the_settings_repr() -> None:
+    text = repr(Settings.from_env({"ICN_ADMIN_KEY": "topsecret", "NEO4J_PASSWORD": "pw123"}))
+    assert "topsecret" not in text and "pw123" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PORT", "eighty"), ("WORKERS", "0"), ("MAX_BODY_BYTES", "10")]
+)
+def test_bad_settings_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_main_reports_bad_settings_as_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([], {"PORT": "eighty"}) == ExitCode.USAGE
+    assert "PORT" in capsys.readouterr().err
+
+
+class _DownStore:
+    """A store whose health probe fails, as when the database is unreachable."""
+
+    backend = "neo4j"
+
+    async def health(self) -> Health:
+        return Health(False, self.backend, "STORE_UNAVAILABLE: connection refused", 1.0)
+
+
+def test_readyz_is_503_when_the_store_is_down_and_healthz_stays_200(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path), store=_DownStore())  # type: ignore[arg-type]
+    with TestClient(app) as client:
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+
+
+def test_body_announced_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path, max_body_bytes=2048), store=_DownStore())  # type: ignore[arg-type]
+    with TestClient(app) as client:
+        response = client.post(
+            "/graphql", content=b"x" * 4096, headers={"Content-Type": "application/json"}
+        )
+    assert response.status_code == 413
