@@ -118,7 +118,7 @@ def api(server: str) -> Iterator[Api]:
     client.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[Any]:
     """One Chromium for the session (Playwright's sync API: these tests are plain functions)."""
     from playwright.sync_api import sync_playwright
