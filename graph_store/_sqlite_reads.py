@@ -51,48 +51,37 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _rows_where_in(
+    conn: sqlite3.Connection, select: str, column: str, keys: Iterable[object]
+) -> Iterator[tuple]:
+    """Rows of `select` whose `column` is one of `keys`, in chunks that fit SQLite's IN limit."""
+    wanted = list(dict.fromkeys(keys))
+    for part in chunked(wanted):
+        yield from conn.execute(f"{select} WHERE {column} IN ({_marks(len(part))})", part)
+
+
 def nodes_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Node]:
     """Nodes with these ids; unknown ids are absent."""
-    wanted = list(dict.fromkeys(ids))
-    found: dict[str, Node] = {}
-    for part in chunked(wanted):
-        sql = f"SELECT {NODE_COLUMNS} FROM nodes n WHERE n.id IN ({_marks(len(part))})"
-        for row in conn.execute(sql, part):
-            found[row[0]] = node_from_row(row)
-    return found
+    rows = _rows_where_in(conn, f"SELECT {NODE_COLUMNS} FROM nodes n", "n.id", ids)
+    return {row[0]: node_from_row(row) for row in rows}
 
 
 def nodes_by_nid(conn: sqlite3.Connection, nids: Iterable[int]) -> dict[int, Node]:
     """Nodes by row id (for answers computed on the traversal index)."""
-    wanted = list(dict.fromkeys(nids))
-    found: dict[int, Node] = {}
-    for part in chunked(wanted):
-        sql = f"SELECT n.nid, {NODE_COLUMNS} FROM nodes n WHERE n.nid IN ({_marks(len(part))})"
-        for row in conn.execute(sql, part):
-            found[row[0]] = node_from_row(row[1:])
-    return found
+    rows = _rows_where_in(conn, f"SELECT n.nid, {NODE_COLUMNS} FROM nodes n", "n.nid", nids)
+    return {row[0]: node_from_row(row[1:]) for row in rows}
 
 
 def edges_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Edge]:
     """Relationships with these ids; unknown ids are absent."""
-    wanted = list(dict.fromkeys(ids))
-    found: dict[str, Edge] = {}
-    for part in chunked(wanted):
-        sql = f"SELECT {EDGE_COLUMNS} FROM {EDGE_FROM} WHERE e.id IN ({_marks(len(part))})"
-        for row in conn.execute(sql, part):
-            found[row[0]] = edge_from_row(row)
-    return found
+    rows = _rows_where_in(conn, f"SELECT {EDGE_COLUMNS} FROM {EDGE_FROM}", "e.id", ids)
+    return {row[0]: edge_from_row(row) for row in rows}
 
 
 def edges_by_eid(conn: sqlite3.Connection, eids: Iterable[int]) -> dict[int, Edge]:
     """Relationships by row id (for answers computed on the traversal index)."""
-    wanted = list(dict.fromkeys(eids))
-    found: dict[int, Edge] = {}
-    for part in chunked(wanted):
-        sql = f"SELECT e.eid, {EDGE_COLUMNS} FROM {EDGE_FROM} WHERE e.eid IN ({_marks(len(part))})"
-        for row in conn.execute(sql, part):
-            found[row[0]] = edge_from_row(row[1:])
-    return found
+    rows = _rows_where_in(conn, f"SELECT e.eid, {EDGE_COLUMNS} FROM {EDGE_FROM}", "e.eid", eids)
+    return {row[0]: edge_from_row(row[1:]) for row in rows}
 
 
 def _filter_sql(flt: EdgeFilter) -> tuple[str, dict[str, object]]:
