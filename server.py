@@ -73,6 +73,13 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> in
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the server is configured with; built once, from the environment."""
@@ -89,6 +96,23 @@ class Settings:
     max_body_bytes: int = 1_000_000
     data_dir: Path = ROOT / "data" / "icn"
     log_level: str = "info"
+    # Partner access (docs/security.md): API keys, anonymous callers, rate limits, logs.
+    keys_file: Path = ROOT / "var" / "api-keys.json"
+    anonymous: str = "read"
+    """ICN_ANONYMOUS: "read" (public fields without a key) or "off" (every request needs a key)."""
+    introspection: str = "on"
+    """ICN_INTROSPECTION: "on" (everyone), "keys" (callers with a key only) or "off"."""
+    rate_limit_ip: int = 600
+    """RATE_LIMIT_IP: requests per minute per client address without a key (0 = no limit)."""
+    rate_limit_key: int = 3000
+    """RATE_LIMIT_KEY: requests per minute per API key unless the key sets its own (0 = none)."""
+    access_log: bool = True
+    # Query limits (schema/limits.py): every rejection happens before the store is touched.
+    request_timeout_ms: int = 10_000
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2_000
+    max_cost: int = 10_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -111,6 +135,19 @@ class Settings:
             max_body_bytes=_int(env, "MAX_BODY_BYTES", 1_000_000, minimum=1024),
             data_dir=Path(data_dir) if data_dir else ROOT / "data" / "icn",
             log_level=(env.get("LOG_LEVEL", "").strip() or "info").lower(),
+            keys_file=Path(keys)
+            if (keys := env.get("ICN_KEYS_FILE", "").strip())
+            else ROOT / "var" / "api-keys.json",
+            anonymous=_choice(env, "ICN_ANONYMOUS", "read", ("read", "off")),
+            introspection=_choice(env, "ICN_INTROSPECTION", "on", ("on", "keys", "off")),
+            rate_limit_ip=_int(env, "RATE_LIMIT_IP", 600, minimum=0),
+            rate_limit_key=_int(env, "RATE_LIMIT_KEY", 3000, minimum=0),
+            access_log=_choice(env, "ACCESS_LOG", "on", ("on", "off")) == "on",
+            request_timeout_ms=_int(env, "REQUEST_TIMEOUT_MS", 10_000, minimum=10),
+            max_depth=_int(env, "MAX_QUERY_DEPTH", 12, minimum=2),
+            max_aliases=_int(env, "MAX_ALIASES", 30, minimum=1),
+            max_tokens=_int(env, "MAX_TOKENS", 2_000, minimum=100),
+            max_cost=_int(env, "MAX_QUERY_COST", 10_000, minimum=1),
         )
 
 

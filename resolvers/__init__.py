@@ -36,12 +36,23 @@ from resolvers.pagination import (
     encode_cursor,
 )
 from resolvers.paths import MAX_NEIGHBOURHOOD, find_paths, neighbourhood, path_query, require_nodes
-from resolvers.permissions import ANONYMOUS, READ, WRITE, HasScope, Principal, authenticate
+from resolvers.permissions import (
+    ADMIN,
+    ANONYMOUS,
+    READ,
+    READ_CONTACTS,
+    SCOPES,
+    WRITE,
+    HasScope,
+    Principal,
+    authenticate,
+)
 from resolvers.relationships import RelationshipPage, relationships_of
 from resolvers.search import SearchPage, search
 from resolvers.summary import INVERSE_PHRASES, path_summary, step_phrase
 
 __all__ = [
+    "ADMIN",
     "ANONYMOUS",
     "CERTAINTY_WEIGHT",
     "Context",
@@ -59,7 +70,9 @@ __all__ = [
     "Party",
     "Principal",
     "READ",
+    "READ_CONTACTS",
     "RelationshipPage",
+    "SCOPES",
     "SearchPage",
     "WRITE",
     "apply_batch",
