@@ -24,7 +24,6 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import (
@@ -39,10 +38,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_store import GraphStore, StoreUnavailable, open_store
-from schema import GraphQLView, build_schema
+from resolvers.api_keys import KeyRegistry
+from schema import GraphQLView, QueryLimits, build_schema
+from schema.access import ACCESS_LOGGER, Access, AccessPolicy
 from schema.http import error_body
 
-__all__ = ["ExitCode", "Settings", "app_from_env", "create_app", "main"]
+__all__ = ["ExitCode", "Settings", "access_policy", "app_from_env", "create_app", "main"]
 
 logger = logging.getLogger("icn.server")
 
@@ -279,27 +280,45 @@ def _routes(settings: Settings, view: GraphQLView, sdl: str) -> list[BaseRoute]:
     ]
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
-    middleware = []
-    if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Accept"],
-                max_age=600,
-            )
-        )
+def access_policy(settings: Settings) -> AccessPolicy:
+    """What schema.access enforces: keys, anonymous mode, CORS, rate limits, the access log."""
+    return AccessPolicy(
+        admin_key=settings.admin_key,
+        anonymous=settings.anonymous,
+        cors_origins=settings.cors_origins,
+        rate_limit_ip=settings.rate_limit_ip,
+        rate_limit_key=settings.rate_limit_key,
+        workers=settings.workers,
+        access_log=settings.access_log,
+    )
+
+
+def _middleware(settings: Settings, registry: KeyRegistry) -> list[Middleware]:
+    # Outermost first: refuse unknown keys, foreign origins and floods before any body is read.
+    middleware = [Middleware(Access, policy=access_policy(settings), registry=registry)]
     middleware.append(Middleware(GZipMiddleware, minimum_size=1024))
     middleware.append(Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes))
+    # Benchmarks only (ICN_SERVER_TIMING=1): store calls per request in a Server-Timing header.
+    from schema.server_timing import server_timing_middleware
+
+    middleware.extend(server_timing_middleware(os.environ))
     return middleware
 
 
 def create_app(settings: Settings, *, store: GraphStore | None = None) -> Starlette:
     """The ASGI app. With `store`, the caller owns it (tests); otherwise the lifespan opens it."""
-    graphql_schema = build_schema()
-    view = GraphQLView(graphql_schema, admin_key=settings.admin_key)
+    graphql_schema = build_schema(
+        limits=QueryLimits(
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            max_cost=settings.max_cost,
+            introspection=settings.introspection,
+            timeout_ms=settings.request_timeout_ms,
+        )
+    )
+    registry = KeyRegistry(settings.keys_file)
+    view = GraphQLView(graphql_schema, operations=registry.operation)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -317,7 +336,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> Starle
 
     app = Starlette(
         routes=_routes(settings, view, graphql_schema.as_str()),
-        middleware=_middleware(settings),
+        middleware=_middleware(settings, registry),
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -328,6 +347,15 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The access log is bare JSON lines on stderr, on whatever LOG_LEVEL says (ACCESS_LOG
+    # alone turns it off), so a log shipper can parse every line as it is.
+    access = logging.getLogger(ACCESS_LOGGER)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
 
 
 def app_from_env() -> Starlette:
@@ -366,11 +394,17 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         "log_level": settings.log_level,
         "lifespan": "on",
         "timeout_graceful_shutdown": 10,
+        # schema.access writes the access log; uvicorn's would print query strings (GET
+        # operations and their variables), which must never reach a log.
+        "access_log": False,
     }
     try:
         if settings.workers > 1:
             # Seed once here, so the workers do not race to fill an empty embedded store.
             asyncio.run(_seed_once(settings))
+            # Workers rebuild Settings from the environment: pass --workers on, because each
+            # worker enforces its share (1/WORKERS) of every rate limit.
+            os.environ["WORKERS"] = str(settings.workers)
             uvicorn.run("server:app_from_env", factory=True, workers=settings.workers, **options)
         else:
             uvicorn.run(create_app(settings), **options)

@@ -1,5 +1,6 @@
 """The only package that talks to a database: one async GraphStore contract, two backends."""
 
+from graph_store._deadline import DeadlineExceeded, deadline
 from graph_store._open import open_store
 from graph_store.errors import (
     BadUserInput,
@@ -10,6 +11,7 @@ from graph_store.errors import (
     NotFound,
     Problem,
     StoreUnavailable,
+    Unauthenticated,
 )
 from graph_store.model import (
     CERTAINTY_RANK,
@@ -55,6 +57,7 @@ __all__ = [
     "Certainty",
     "Change",
     "DATE_PROPERTIES",
+    "DeadlineExceeded",
     "Direction",
     "Edge",
     "EdgeFilter",
@@ -87,6 +90,8 @@ __all__ = [
     "Step",
     "StoreUnavailable",
     "Subgraph",
+    "Unauthenticated",
+    "deadline",
     "edge_id",
     "kind_of_id",
     "normalise_text",

@@ -5,11 +5,14 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
+from graph_store._deadline import check
 from graph_store._edge_mask import EdgeMask
 from graph_store._traversal import PROBE_COST, TraversalIndex
 from graph_store.records import Direction
 
 __all__ = ["Hood", "neighbourhood"]
+
+_CHECK_EVERY = 256  # nodes expanded between two looks at the caller's deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,9 @@ def neighbourhood(
         if truncated or not frontier:
             break
         reached: set[int] = set()
-        for u in frontier:
+        for seen, u in enumerate(frontier, 1):
+            if not seen % _CHECK_EVERY:
+                check()
             reached.update(_steps(ix, u, mask, direction, depths))
         room = limit - len(order)
         if len(reached) > room:
@@ -83,7 +88,9 @@ def _among(ix: TraversalIndex, kept: list[int], mask: EdgeMask | None) -> frozen
     """Accepted relationships with both ends kept; hubs are probed, not scanned."""
     kept_set = set(kept)
     among: set[int] = set()
-    for u in kept:
+    for seen, u in enumerate(kept, 1):
+        if not seen % _CHECK_EVERY:
+            check()
         ns, es, lo, hi = ix.nbrs(u)
         if hi - lo > PROBE_COST * len(kept):
             found = [e for v in kept for e in ix.between(u, v)]

@@ -5,6 +5,8 @@ code runs on a single server, a cluster or Aura (neo4j+s://). Multi-query reads 
 as managed transactions (`execute_read` / `execute_write`), which the driver may retry; their
 work functions are idempotent. Every call has a server-side transaction timeout and, above it,
 a client-side guard, so a server that is down or stops answering is reported within seconds.
+Inside a request's `_deadline.deadline(...)` the server-side timeout is cut to the time left,
+so the server ends a query whose request has timed out, whether or not the client still waits.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from neo4j import (
 from neo4j.exceptions import ClientError
 
 from graph_store import _cypher as q
+from graph_store._deadline import DeadlineExceeded, remaining
 
 __all__ = ["APPLY_TIMEOUT_S", "Connection"]
 
@@ -46,6 +49,18 @@ _RETRY_S = 2.0
 the store is reported unavailable: long enough to ride out a dropped pooled connection or a
 cluster leader switch, short enough that a dead server is reported within seconds."""
 _SCHEMA_TIMEOUT_S = 300
+_MIN_TIMEOUT_S = 0.001
+"""The server's timeouts are whole milliseconds: a deadline closer than this has passed."""
+
+
+def _within_deadline(limit: float) -> float:
+    """`limit` cut to the current request's time left; DeadlineExceeded once none is left."""
+    left = remaining()
+    if left is None:
+        return limit
+    if left < _MIN_TIMEOUT_S:
+        raise DeadlineExceeded("the request ran out of time")
+    return min(limit, left)
 
 
 class Connection:
@@ -102,7 +117,7 @@ class Connection:
         self, text: str, *, write: bool = False, timeout: float | None = None, **params: Any
     ) -> list[list[Any]]:
         """One query via execute_query (routed to a reader unless `write`), as value lists."""
-        limit = timeout or self._timeout_s
+        limit = _within_deadline(timeout or self._timeout_s)
         query = Query(cast(LiteralString, text), timeout=limit)
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         async with asyncio.timeout(self._read_guard_s + limit):
@@ -116,14 +131,15 @@ class Connection:
 
         `bulk` (plan) reads a whole batch's records and gets an apply's time limits.
         """
-        tx_work = unit_of_work(timeout=APPLY_TIMEOUT_S if bulk else self._timeout_s)(work)
+        limit = _within_deadline(APPLY_TIMEOUT_S if bulk else self._timeout_s)
+        tx_work = unit_of_work(timeout=limit)(work)
         async with asyncio.timeout(self._bulk_guard_s if bulk else 2 * self._read_guard_s):
             async with self._session() as session:
                 return await session.execute_read(tx_work)
 
     async def write(self, work: Work[T]) -> T:
         """One managed write transaction; the driver may retry `work`, which is idempotent."""
-        tx_work = unit_of_work(timeout=APPLY_TIMEOUT_S)(work)
+        tx_work = unit_of_work(timeout=_within_deadline(APPLY_TIMEOUT_S))(work)
         async with asyncio.timeout(self._bulk_guard_s):
             async with self._session() as session:
                 return await session.execute_write(tx_work)

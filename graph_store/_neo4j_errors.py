@@ -7,6 +7,8 @@
       Security.*, Database.DatabaseNotFound
     *MemoryPool* / *MemoryLimit* (tx too big),         LimitExceeded
       Transaction.TransactionTimedOut*
+    TransactionTimedOut once the request's deadline    DeadlineExceeded   (TIMEOUT)
+      has passed (the timeout was cut to it)
     other ClientError caused by the values sent        BadUserInput
       (Statement.TypeError/ArgumentError, Schema.*)
     anything else (syntax errors are our bugs)         IcnGraphError      (INTERNAL)
@@ -32,6 +34,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graph_store._deadline import DeadlineExceeded, remaining
 from graph_store.errors import (
     BadUserInput,
     IcnGraphError,
@@ -89,6 +92,9 @@ def _from_server(exc: Neo4jError) -> IcnGraphError:
             exc,
         )
     if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
+        left = remaining()
+        if left is not None and left <= 0:
+            return _logged(DeadlineExceeded("the request ran out of time"), exc)
         return _logged(LimitExceeded(f"the query ran past its time limit ({code})"), exc)
     if isinstance(exc, TransientError):
         return _logged(StoreUnavailable(f"the Neo4j server is busy or unavailable ({code})"), exc)

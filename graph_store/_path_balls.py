@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 
+from graph_store._deadline import check
 from graph_store._edge_mask import EdgeMask
 from graph_store._traversal import TraversalIndex
 
@@ -20,6 +21,7 @@ FREE = 255
 BLOCKED = 254
 """Distance byte of a node no path may enter (the `avoid` list)."""
 INF = 1 << 30
+_CHECK_EVERY = 256  # frontier nodes between two looks at the caller's deadline
 
 
 def shortest_length(ahead: Ball, behind: Ball, max_hops: int) -> int | None:
@@ -87,7 +89,9 @@ class Ball:
         step = self.radius + 1
         found: list[int] = []
         best = INF
-        for u in self.frontier:
+        for seen, u in enumerate(self.frontier, 1):
+            if not seen % _CHECK_EVERY:
+                check()  # a layer around hubs can hold most of the graph
             if u == self._stop:
                 continue
             ns, es, lo, hi = ix.nbrs(u)

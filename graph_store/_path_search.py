@@ -14,7 +14,8 @@ take k", without enumerating everything. So:
 3. The walk stops at the k-th path.
 
 Every bound used is a relaxation (it ignores the nodes already on the path), so pruning never
-drops a valid path; the simple-path check is still made on every step.
+drops a valid path; the simple-path check is still made on every step. Both phases look at the
+caller's deadline every few hundred steps (`_deadline.check`), so a timed-out request stops.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import itertools
 from array import array
 from collections.abc import Iterator
 
+from graph_store._deadline import check
 from graph_store._edge_mask import EdgeMask
 from graph_store._path_balls import BLOCKED, FREE, INF, Ball, shortest_length
 from graph_store._traversal import PROBE_COST, TraversalIndex
@@ -33,6 +35,7 @@ NodePath = tuple[tuple[int, ...], tuple[int, ...]]
 """A path as (node nids, relationship eids), first node the source."""
 
 _GROW_BUDGET = 20_000  # neighbour entries the target ball may scan per extra layer regardless
+_CHECK_EVERY = 256  # walk steps between two looks at the caller's deadline (a power of two)
 
 
 def k_shortest_paths(
@@ -86,6 +89,7 @@ class _Walker:
         "_out",
         "_path",
         "_src",
+        "_steps_taken",
         "_within",
     )
 
@@ -101,6 +105,7 @@ class _Walker:
         self._on_path: set[int] = set()
         self._out: list[NodePath] = []
         self._k = 0
+        self._steps_taken = 0
 
     def collect(self, length: int, k: int, out: list[NodePath]) -> None:
         """Append paths of exactly `length` hops to `out`, in order, until it holds k."""
@@ -110,6 +115,9 @@ class _Walker:
 
     def _walk(self, u: int, left: int) -> bool:
         """Extend the current path from u with `left` hops to go; True once k paths are out."""
+        self._steps_taken += 1
+        if not self._steps_taken % _CHECK_EVERY:
+            check()
         if left == 1:
             last = self._group(u, self._dst)
             if last:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from graph_store import _sqlite_reads as reads
+from graph_store._deadline import unwatched
 from graph_store._neighbourhood import neighbourhood
 from graph_store._path_search import k_shortest_paths
 from graph_store._sqlite_index import IndexKeeper
@@ -37,7 +38,8 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            with unwatched():  # also after the caller's deadline passed
+                conn.execute("ROLLBACK")
 
 
 class GraphSide:
@@ -47,7 +49,10 @@ class GraphSide:
         self.keeper = IndexKeeper()
 
     def _index(self, conn: sqlite3.Connection) -> TraversalIndex:
-        return self.keeper.fresh(conn, read_meta(conn))
+        # Index upkeep serves every later request: it is never cut short by one caller's
+        # deadline (a half-patched index would be wrong, a half-built one wasted).
+        with unwatched():
+            return self.keeper.fresh(conn, read_meta(conn))
 
     def paths(self, conn: sqlite3.Connection, src: str, dst: str, query: PathQuery) -> list[Path]:
         """The contract's k shortest simple paths, computed on the index, read from rows."""

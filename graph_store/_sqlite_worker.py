@@ -3,7 +3,9 @@
 sqlite3 connections must stay on the thread that made them, and a long write must not stall
 reads, so the store runs a reader thread and a writer thread, each owning its connection.
 Every call into either goes through `Worker.call`, which runs it under `translated()`: no
-sqlite3 exception (or SQL text) ever leaves graph_store.
+sqlite3 exception (or SQL text) ever leaves graph_store. Each call also carries the caller's
+deadline to the thread (`_deadline.Watch`): a progress handler on every connection aborts a
+statement once its caller has run out of time or stopped waiting.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
+from graph_store._deadline import DeadlineExceeded, Watch, expired, watching
 from graph_store.errors import IcnGraphError, StoreUnavailable
 
 __all__ = ["Worker", "translated"]
 
 R = TypeVar("R")
+
+_PROGRESS_OPS = 20_000
+"""SQLite VM steps between two looks at the caller's deadline (a small fraction of a ms)."""
 
 _UNAVAILABLE = (
     ("locked", "the embedded store is locked by another writer; retry later"),
@@ -42,6 +48,9 @@ def translated() -> Iterator[None]:
         raise
     except sqlite3.Error as exc:
         text = str(exc).lower()
+        if isinstance(exc, sqlite3.OperationalError) and "interrupt" in text:
+            # Only the progress handler interrupts: the caller's deadline passed.
+            raise DeadlineExceeded("the request ran out of time") from exc
         for marker, message in _UNAVAILABLE:
             if marker in text:
                 raise StoreUnavailable(message) from exc
@@ -60,16 +69,28 @@ class Worker:
 
     async def start(self, opener: Callable[[], sqlite3.Connection]) -> None:
         """Open the connection on the worker's own thread."""
-        self._conn = await self._submit(opener)
+        self._conn = await self._submit(_open_watched, opener)
 
     async def call(self, fn: Callable[..., R], *args: object) -> R:
-        """Run `fn(connection, *args)` on the worker thread."""
-        return await self._submit(self._with_conn, fn, *args)
+        """Run `fn(connection, *args)` on the worker thread, within the caller's deadline.
 
-    def _with_conn(self, fn: Callable[..., R], *args: object) -> R:
+        If the caller is cancelled while the call runs, the call stops at its next check (a
+        queued call is dropped by the executor before it starts).
+        """
+        watch = Watch.current()
+        try:
+            return await self._submit(self._with_conn, watch, fn, *args)
+        except asyncio.CancelledError:
+            watch.cancelled = True
+            raise
+
+    def _with_conn(self, watch: Watch, fn: Callable[..., R], *args: object) -> R:
         if self._conn is None:
             raise StoreUnavailable("the store is closed")
-        return fn(self._conn, *args)
+        if watch.expired():
+            raise DeadlineExceeded("the request ran out of time")
+        with watching(watch):
+            return fn(self._conn, *args)
 
     async def _submit(self, fn: Callable[..., R], *args: object) -> R:
         if self._closed:
@@ -91,6 +112,12 @@ class Worker:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()
+
+
+def _open_watched(opener: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+    conn = opener()
+    conn.set_progress_handler(expired, _PROGRESS_OPS)
+    return conn
 
 
 def _run_translated(fn: Callable[..., R], args: tuple[object, ...]) -> R:

@@ -4,6 +4,7 @@
      +-- BadUserInput             BAD_USER_INPUT     input that can never succeed as given
      |    +-- InvalidRecord       BAD_USER_INPUT     one or more records of a batch are invalid
      +-- NotFound                 NOT_FOUND          an operation needs a node that does not exist
+     +-- Unauthenticated          UNAUTHENTICATED    missing (when required), unknown or revoked key
      +-- Forbidden                FORBIDDEN          the caller lacks the scope
      +-- LimitExceeded            LIMIT_EXCEEDED     a hop, page, depth or size cap was passed
      +-- StoreUnavailable         STORE_UNAVAILABLE  the database cannot be reached (retry later)
@@ -27,6 +28,7 @@ __all__ = [
     "NotFound",
     "Problem",
     "StoreUnavailable",
+    "Unauthenticated",
 ]
 
 
@@ -76,6 +78,12 @@ class Forbidden(IcnGraphError):
     """The caller is not allowed to do this."""
 
     code = "FORBIDDEN"
+
+
+class Unauthenticated(IcnGraphError):
+    """The request's API key is unknown or revoked, or a key is required and none was sent."""
+
+    code = "UNAUTHENTICATED"
 
 
 class LimitExceeded(IcnGraphError):

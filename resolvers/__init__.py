@@ -4,8 +4,9 @@ Resolvers speak graph_store records, never strawberry types, so the schema can c
 without touching the logic and the logic can be tested without GraphQL.
 """
 
+from resolvers.api_keys import KeyRecord, KeyRegistry
 from resolvers.context import Context, make_context
-from resolvers.filters import edge_filter, relationship_types
+from resolvers.filters import caller_filter, edge_filter, effective_certainty, relationship_types
 from resolvers.introductions import (
     CERTAINTY_WEIGHT,
     INTERMEDIARY_KINDS,
@@ -39,34 +40,47 @@ from resolvers.paths import MAX_NEIGHBOURHOOD, find_paths, neighbourhood, path_q
 from resolvers.permissions import (
     ADMIN,
     ANONYMOUS,
+    BOOTSTRAP_ADMIN,
+    PERSON_ROLE_TYPES,
     READ,
     READ_CONTACTS,
     SCOPES,
     WRITE,
     HasScope,
+    HasScopeForTypes,
+    KeyLookup,
     Principal,
+    Unauthenticated,
     authenticate,
+    presented_key,
 )
 from resolvers.relationships import RelationshipPage, relationships_of
 from resolvers.search import SearchPage, search
+from resolvers.stats import visible_stats
 from resolvers.summary import INVERSE_PHRASES, path_summary, step_phrase
 
 __all__ = [
     "ADMIN",
     "ANONYMOUS",
+    "BOOTSTRAP_ADMIN",
     "CERTAINTY_WEIGHT",
     "Context",
     "EdgeKey",
     "HasScope",
+    "HasScopeForTypes",
     "INTERMEDIARY_KINDS",
     "INTRODUCTION_FORMULA",
     "INVERSE_PHRASES",
     "Introduction",
+    "KeyLookup",
+    "KeyRecord",
+    "KeyRegistry",
     "Loaders",
     "MAX_INTRODUCTIONS",
     "MAX_NEIGHBOURHOOD",
     "MAX_PAGE_SIZE",
     "NodePage",
+    "PERSON_ROLE_TYPES",
     "Party",
     "Principal",
     "READ",
@@ -74,15 +88,18 @@ __all__ = [
     "RelationshipPage",
     "SCOPES",
     "SearchPage",
+    "Unauthenticated",
     "WRITE",
     "apply_batch",
     "authenticate",
+    "caller_filter",
     "check_first",
     "decode_cursor",
     "decode_offset",
     "delete_relationship",
     "edge_filter",
     "edge_record",
+    "effective_certainty",
     "encode_cursor",
     "find_paths",
     "introductions",
@@ -94,6 +111,7 @@ __all__ = [
     "path_query",
     "path_summary",
     "path_weight",
+    "presented_key",
     "provenance",
     "recency",
     "relationship_types",
@@ -103,4 +121,5 @@ __all__ = [
     "search",
     "step_phrase",
     "upsert_agreement",
+    "visible_stats",
 ]

@@ -1,8 +1,15 @@
-"""Turn API filter arguments into the store's EdgeFilter, rejecting unknown relationship types."""
+"""Turn API filter arguments into the store's EdgeFilter, rejecting unknown relationship types.
+
+`effective_certainty` is the one place where a partner key's certainty floor
+(`Principal.min_certainty`) meets the caller's `minCertainty` argument: every resolver that
+reads relationships (pages, related-node lists, paths, introductions, neighbourhoods, counts)
+asks it, so a relationship hidden from a key is hidden from every answer and every count.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from graph_store import (
     RELATIONSHIP_TYPES,
@@ -12,8 +19,9 @@ from graph_store import (
     EdgeFilter,
     PartialDate,
 )
+from resolvers.context import Context
 
-__all__ = ["edge_filter", "relationship_types"]
+__all__ = ["caller_filter", "edge_filter", "effective_certainty", "relationship_types"]
 
 
 def relationship_types(types: Iterable[str] | None) -> frozenset[str] | None:
@@ -44,3 +52,17 @@ def edge_filter(
         as_of=as_of,
         min_certainty=min_certainty,
     )
+
+
+def effective_certainty(ctx: Context, requested: Certainty | None) -> Certainty | None:
+    """The stricter of the requested minimum certainty and the caller's floor (None = none)."""
+    floor = ctx.principal.min_certainty
+    if floor is None or (requested is not None and requested.rank >= floor.rank):
+        return requested
+    return floor
+
+
+def caller_filter(ctx: Context, flt: EdgeFilter) -> EdgeFilter:
+    """`flt` with the caller's certainty floor applied (the same filter when it has none)."""
+    wanted = effective_certainty(ctx, flt.min_certainty)
+    return flt if wanted == flt.min_certainty else replace(flt, min_certainty=wanted)

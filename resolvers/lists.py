@@ -14,7 +14,7 @@ from graph_store import (
     kind_of_id,
 )
 from resolvers.context import Context
-from resolvers.filters import edge_filter
+from resolvers.filters import edge_filter, effective_certainty
 from resolvers.pagination import check_first, decode_cursor, encode_cursor
 
 __all__ = ["CURSOR_TAG", "NodePage", "list_nodes", "list_related_nodes"]
@@ -88,7 +88,9 @@ async def list_related_nodes(
     """
     check_first(first)
     after_id = decode_cursor(CURSOR_TAG, after) if after else None
-    edges = await ctx.loaders.edges_of(anchor, edge_filter(types, direction=direction))
+    # The caller's certainty floor: a hidden membership must not list (or count) its member.
+    flt = edge_filter(types, direction=direction, min_certainty=effective_certainty(ctx, None))
+    edges = await ctx.loaders.edges_of(anchor, flt)
     ids = sorted({e.other(anchor) for e in edges if kind_of_id(e.other(anchor)) is kind})
     filters = _where(where or {})
     if filters:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from graph_store import (
     MAX_DEPTH,
@@ -19,7 +20,7 @@ from graph_store import (
     Subgraph,
 )
 from resolvers.context import Context
-from resolvers.filters import edge_filter
+from resolvers.filters import caller_filter, edge_filter, effective_certainty
 
 __all__ = ["MAX_NEIGHBOURHOOD", "find_paths", "neighbourhood", "path_query", "require_nodes"]
 
@@ -63,8 +64,12 @@ async def require_nodes(ctx: Context, *ids: str) -> None:
 
 
 async def find_paths(ctx: Context, src: str, dst: str, query: PathQuery) -> Sequence[Path]:
-    """The first `query.k` shortest simple paths between two nodes, in canonical order."""
+    """The first `query.k` shortest simple paths between two nodes, in canonical order.
+
+    Introductions gather their paths here too, so the caller's certainty floor applies to both.
+    """
     await require_nodes(ctx, src, dst)
+    query = replace(query, filter=caller_filter(ctx, query.filter))
     paths = await ctx.store.paths(src, dst, query)
     ctx.loaders.prime(node for path in paths for node in path.nodes)
     return paths
@@ -86,7 +91,8 @@ async def neighbourhood(
     if depth > MAX_DEPTH:
         raise LimitExceeded(f"`depth` is {depth}; the limit is {MAX_DEPTH}")
     _check_range("limit", limit, MAX_NEIGHBOURHOOD)
-    flt = edge_filter(types, direction=Direction.BOTH, as_of=as_of, min_certainty=min_certainty)
+    floor = effective_certainty(ctx, min_certainty)
+    flt = edge_filter(types, direction=Direction.BOTH, as_of=as_of, min_certainty=floor)
     await require_nodes(ctx, node_id)
     sub = await ctx.store.neighbourhood(node_id, depth=depth, flt=flt, limit=limit)
     ctx.loaders.prime(sub.nodes)

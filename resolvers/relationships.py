@@ -14,7 +14,7 @@ from graph_store import (
     kind_of_id,
 )
 from resolvers.context import Context
-from resolvers.filters import edge_filter
+from resolvers.filters import edge_filter, effective_certainty
 from resolvers.pagination import check_first, decode_offset, encode_cursor
 
 __all__ = ["CURSOR_TAG", "RelationshipPage", "relationships_of"]
@@ -57,7 +57,8 @@ async def relationships_of(
     """
     check_first(first)
     start = decode_offset(after, CURSOR_TAG)
-    flt = edge_filter(types, direction=direction, as_of=as_of, min_certainty=min_certainty)
+    floor = effective_certainty(ctx, min_certainty)
+    flt = edge_filter(types, direction=direction, as_of=as_of, min_certainty=floor)
     edges = await ctx.loaders.edges_of(node_id, flt)
     if other_kinds is not None:
         edges = [e for e in edges if kind_of_id(e.other(node_id)) in other_kinds]

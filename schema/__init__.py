@@ -3,6 +3,7 @@
 from schema._schema import NODE_TYPES, Query, build_schema, sdl
 from schema.errors import INTERNAL_MESSAGE, ErrorCodes, classify
 from schema.http import GraphQLView
+from schema.limits import QueryLimits, RequestTimeout
 from schema.mutation import Mutation
 from schema.node import Node, Relationship, node_from_record
 
@@ -14,7 +15,9 @@ __all__ = [
     "NODE_TYPES",
     "Node",
     "Query",
+    "QueryLimits",
     "Relationship",
+    "RequestTimeout",
     "build_schema",
     "classify",
     "node_from_record",

@@ -11,6 +11,7 @@ from graph_store import Direction as ModelDirection
 from graph_store import NodeKind as ModelNodeKind
 from graph_store import PartialDate
 from resolvers import Context, relationships_of
+from schema._guard import contacts
 from schema.enums import Certainty, model_certainty
 from schema.node import RelationshipConnection
 
@@ -23,11 +24,14 @@ def relationship_field(
     description: str,
     *,
     other_kinds: frozenset[ModelNodeKind] | None = None,
+    contact_details: bool = False,
 ) -> Any:
     """A connection field over this node's `types` relationships in `direction`.
 
     Same arguments and semantics as `Node.relationships` minus the fixed type and
     direction; `other_kinds` keeps only relationships whose other end is of those kinds.
+    `contact_details` guards the field with the `read:contacts` scope (people's roles): the
+    field is then nullable, null with a FORBIDDEN error for callers without the scope.
     """
     how = "from" if direction is ModelDirection.OUT else "to"
     detail = f"{'/'.join(types)} relationships {how} this node"
@@ -57,4 +61,11 @@ def relationship_field(
         )
         return RelationshipConnection.from_page(page, after=after)
 
+    if contact_details:
+        return strawberry.field(
+            resolver=resolve,
+            description=f"{description} ({detail}; needs the read:contacts scope).",
+            graphql_type=RelationshipConnection | None,
+            extensions=contacts(),
+        )
     return strawberry.field(resolver=resolve, description=f"{description} ({detail}).")

@@ -30,7 +30,10 @@ class Cluster(Node):
     )
     member_of = relationship_field(("MEMBER_OF",), D.OUT, "Networks and clusters it belongs to")
     employees = relationship_field(
-        ("WORKS_FOR", "HOLDS_POSITION"), D.IN, "People who work or hold a position there"
+        ("WORKS_FOR", "HOLDS_POSITION"),
+        D.IN,
+        "People who work or hold a position there",
+        contact_details=True,
     )
     agreements = relationship_field(("SIGNED",), D.OUT, "Agreements it signed")
     events = relationship_field(

@@ -1,10 +1,13 @@
 """Give every GraphQL error a stable `extensions.code` and mask the unexpected ones.
 
 IcnGraphError (from graph_store)   -> its `.code` (InvalidRecord adds `problems`)
+document over the token or nesting -> LIMIT_EXCEEDED
+  limit of the parser
 syntax error in the document       -> GRAPHQL_PARSE_FAILED
+error that already carries a code  -> kept (field permissions say FORBIDDEN, query limits
+                                      LIMIT_EXCEEDED or FORBIDDEN)
 validation error                   -> GRAPHQL_VALIDATION_FAILED
 other request error (variables)    -> BAD_USER_INPUT
-error that already carries a code  -> kept (field permissions say FORBIDDEN)
 anything else                      -> INTERNAL, message "Internal server error";
                                       the traceback is logged server-side only
 """
@@ -19,12 +22,14 @@ from strawberry.extensions import SchemaExtension
 
 from graph_store import IcnGraphError, InvalidRecord
 
-__all__ = ["INTERNAL_MESSAGE", "ErrorCodes", "classify"]
+__all__ = ["INTERNAL_MESSAGE", "ErrorCodes", "classify", "syntax_error_code"]
 
 logger = logging.getLogger("icn.graphql")
 
 INTERNAL_MESSAGE = "Internal server error"
 UNAVAILABLE_MESSAGE = "The graph store is unavailable; retry later."
+_PARSER_LIMITS = ("tokens. Parsing aborted", "nested too deeply")
+"""How graphql-core's parser words the refusals of its max_tokens and nesting limits."""
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
@@ -39,17 +44,23 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> G
     )
 
 
+def syntax_error_code(error: GraphQLError) -> str:
+    """LIMIT_EXCEEDED for the parser's token and nesting limits, else GRAPHQL_PARSE_FAILED."""
+    limited = any(marker in error.message for marker in _PARSER_LIMITS)
+    return "LIMIT_EXCEEDED" if limited else "GRAPHQL_PARSE_FAILED"
+
+
 def classify(error: GraphQLError, *, validation_errors: frozenset[int]) -> GraphQLError:
     """The client-facing version of `error`, with a code (and masked if unexpected)."""
     original = error.original_error
     if isinstance(original, IcnGraphError) and original.code != "INTERNAL":
         return _expected(error, original)
     if isinstance(error, GraphQLSyntaxError) or isinstance(original, GraphQLSyntaxError):
-        return _with(error, error.message, {"code": "GRAPHQL_PARSE_FAILED"})
-    if id(error) in validation_errors:
-        return _with(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED"})
+        return _with(error, error.message, {"code": syntax_error_code(error)})
     if error.extensions and "code" in error.extensions:
         return error
+    if id(error) in validation_errors:
+        return _with(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED"})
     if error.path is None and not isinstance(original, IcnGraphError):
         # Errors outside field execution: variable coercion, operation selection.
         return _with(error, error.message, {"code": "BAD_USER_INPUT"})

@@ -3,23 +3,39 @@
 `application/graphql-response+json` when the client accepts it (request errors -> 400),
 `application/json` otherwise (always 200); a mutation over GET -> 405; HTTP-level problems
 answer in the GraphQL error shape with code BAD_REQUEST. The per-request `Context` is built
-here: the caller's principal and fresh DataLoaders.
+here: the caller's principal (put on `request.state.principal` by schema.access) and fresh
+DataLoaders. Persisted queries (Apollo APQ and per-key allow-lists, resolvers.persisted) are
+resolved here too, and the operation's name and hash are left on `request.state` for the
+access log.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError, Lexer, Source, TokenKind
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from resolvers import Context, authenticate, make_context
+from resolvers import ANONYMOUS, Context, make_context
+from resolvers.persisted import ApqCache, PersistedQueryError, resolve_persisted
+from schema.limits import RequestTimeout
 
-__all__ = ["GRAPHQL_RESPONSE", "IDE_PAGE", "JSON", "GraphQLView", "error_body", "negotiate"]
+__all__ = [
+    "GRAPHQL_RESPONSE",
+    "IDE_PAGE",
+    "JSON",
+    "GraphQLView",
+    "error_body",
+    "negotiate",
+    "operation_name",
+]
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -54,17 +70,86 @@ class _MethodNotAllowed(HTTPException):
     """A mutation sent with GET: the GraphQL-over-HTTP spec answers 405, Allow: POST."""
 
 
+_OPERATION_KEYWORDS = frozenset({"query", "mutation", "subscription"})
+_NAME_SCAN_TOKENS = 2000
+
+
+def operation_name(query: str | None) -> str | None:
+    """The first named operation of a document, for the access log (None when anonymous).
+
+    A lexer scan of top-level tokens, not a parse: it runs before validation, must never
+    fail, and stops after a bounded number of tokens.
+    """
+    if not query:
+        return None
+    depth = 0
+    first = True
+    expect_name = False
+    try:
+        lexer = Lexer(Source(query))
+        for _ in range(_NAME_SCAN_TOKENS):
+            token = lexer.advance()
+            if token.kind == TokenKind.EOF or (token.kind == TokenKind.BRACE_L and first):
+                return None  # the end, or a `{ ... }` shorthand query (anonymous)
+            first = False
+            if token.kind in (TokenKind.BRACE_L, TokenKind.PAREN_L):
+                depth += 1
+            elif token.kind in (TokenKind.BRACE_R, TokenKind.PAREN_R):
+                depth -= 1
+            if expect_name:
+                return token.value if token.kind == TokenKind.NAME else None
+            expect_name = depth == 0 and token.kind == TokenKind.NAME
+            expect_name = expect_name and token.value in _OPERATION_KEYWORDS
+    except GraphQLError:
+        return None
+    return None
+
+
+def _no_operations(sha: str) -> str | None:
+    return None
+
+
+def _persisted_error(exc: PersistedQueryError, media: str) -> Response:
+    """APQ misses answer 200 so Apollo clients retry with the text; the rest are refusals."""
+    headers = None
+    if exc.code == "PERSISTED_QUERY_NOT_FOUND":
+        status = 200
+        headers = {"cache-control": "private, no-cache, must-revalidate"}
+    elif exc.code == "PERSISTED_QUERY_NOT_ALLOWED":
+        status = 403 if media == GRAPHQL_RESPONSE else 200
+    else:
+        status = 400
+    body = error_body(exc.message, exc.code)
+    return JSONResponse(body, status_code=status, media_type=media, headers=headers)
+
+
 class GraphQLView(GraphQL):
     """Strawberry's ASGI view with the GraphQL-over-HTTP media types, status codes and context."""
 
-    def __init__(self, graphql_schema: Any, *, admin_key: str | None) -> None:
+    def __init__(
+        self,
+        graphql_schema: Any,
+        *,
+        operations: Callable[[str], str | None] | None = None,
+        apq_cache: ApqCache | None = None,
+    ) -> None:
+        """`operations(sha)`: a registered persisted operation's text (KeyRegistry.operation)."""
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
-        self._admin_key = admin_key
+        self._operations = operations if operations is not None else _no_operations
+        self._apq = apq_cache if apq_cache is not None else ApqCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive=receive)
         try:
             response = await self.run(request)
+        except PersistedQueryError as exc:
+            response = _persisted_error(exc, negotiate(request.headers.get("accept")))
+        except RequestTimeout as exc:
+            # The operation was cancelled (schema.limits): a gateway-style 504 for the
+            # GraphQL-over-HTTP media type, 200 for legacy application/json.
+            media = negotiate(request.headers.get("accept"))
+            status = 504 if media == GRAPHQL_RESPONSE else 200
+            response = JSONResponse(error_body(str(exc), exc.code), status, media_type=media)
         except HTTPException as exc:
             media = negotiate(request.headers.get("accept"))
             headers = {"allow": "POST"} if isinstance(exc, _MethodNotAllowed) else None
@@ -77,8 +162,48 @@ class GraphQLView(GraphQL):
         await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        principal = authenticate(request.headers, self._admin_key)
+        # schema.access authenticated the caller; an app built without it serves anonymously.
+        principal = getattr(request.state, "principal", ANONYMOUS)
         return make_context(request.state.store, principal, request)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # An APQ GET carries `extensions` and no `query`: it is an operation, not a page view.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: Any,
+        sub_response: Response,
+    ) -> Any:
+        """Swap persisted-query hashes for their text, then run as strawberry would."""
+        if isinstance(request_data, list):
+            request_data = [self._persisted(request, item, context) for item in request_data]
+        else:
+            request_data = self._persisted(request, request_data, context)
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    def _persisted(
+        self, request: Request, data: GraphQLRequestData, context: Context
+    ) -> GraphQLRequestData:
+        named = data.operation_name if isinstance(data.operation_name, str) else None
+        # Named before the lookup, so that a refused request is logged with its operation too.
+        request.state.operation = named or operation_name(data.query)
+        found = resolve_persisted(
+            data.query, data.extensions, context.principal, self._operations, self._apq
+        )
+        if found.query != data.query:
+            data.query = found.query
+            request.state.operation = named or operation_name(found.query)
+        request.state.persisted = found.sha256
+        return data
 
     async def get_sub_response(self, request: Request) -> Response:
         sub = await super().get_sub_response(request)

@@ -19,6 +19,7 @@ from graph_store import Node as NodeRecord
 from graph_store import NodeKind as ModelNodeKind
 from graph_store import NotFound, PartialDate
 from resolvers import Context, RelationshipPage, relationships_of
+from schema._guard import person_roles
 from schema.connection import PageInfo
 from schema.enums import Certainty, Direction, NodeKind, model_certainty
 
@@ -145,7 +146,13 @@ class Relationship:
     source: str
     evidence: str
     note: str | None = strawberry.field(description="Why the certainty is inferred/uncertain.")
-    role: str | None
+    role: str | None = strawberry.field(
+        description=(
+            "The role in the relationship; of a WORKS_FOR or HOLDS_POSITION relationship it is "
+            "a person's role and needs the read:contacts scope."
+        ),
+        extensions=person_roles(),
+    )
     purpose: str | None
     amount: str | None
     currency: str | None

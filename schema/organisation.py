@@ -30,7 +30,10 @@ class Organisation(Node):
     member_of = relationship_field(("MEMBER_OF",), D.OUT, "Everything it is a member of")
     members = relationship_field(("MEMBER_OF",), D.IN, "Its own members")
     employees = relationship_field(
-        ("WORKS_FOR", "HOLDS_POSITION"), D.IN, "People who work or hold a position there"
+        ("WORKS_FOR", "HOLDS_POSITION"),
+        D.IN,
+        "People who work or hold a position there",
+        contact_details=True,
     )
     agreements = relationship_field(("SIGNED",), D.OUT, "Agreements it signed")
     events = relationship_field(

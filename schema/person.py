@@ -7,6 +7,7 @@ import strawberry
 from graph_store import Direction as D
 from graph_store import Node as NodeRecord
 from graph_store import NodeKind as K
+from schema._guard import contacts
 from schema._props import text_prop
 from schema._relfield import relationship_field
 from schema.node import Node, implements
@@ -19,11 +20,22 @@ __all__ = ["Person"]
     description="A person named in the sources (contact details are not part of the public API)."
 )
 class Person(Node):
-    title: str | None
+    # Roles and personal details need the read:contacts scope (docs/security.md).
+    title: str | None = strawberry.field(
+        description="Job title or role (needs the read:contacts scope).", extensions=contacts()
+    )
+    description: str | None = strawberry.field(
+        description="Who they are: roles and personal details (needs the read:contacts scope).",
+        extensions=contacts(),
+    )
     country: str | None
 
-    employers = relationship_field(("WORKS_FOR",), D.OUT, "Where they work or worked")
-    positions = relationship_field(("HOLDS_POSITION",), D.OUT, "Positions they hold")
+    employers = relationship_field(
+        ("WORKS_FOR",), D.OUT, "Where they work or worked", contact_details=True
+    )
+    positions = relationship_field(
+        ("HOLDS_POSITION",), D.OUT, "Positions they hold", contact_details=True
+    )
     memberships = relationship_field(("MEMBER_OF",), D.OUT, "What they are members of")
     knows = relationship_field(("KNOWS",), D.BOTH, "People they know")
     events = relationship_field(

@@ -17,6 +17,7 @@ from resolvers import (
     neighbourhood,
     path_query,
     search,
+    visible_stats,
 )
 from schema.enums import Certainty, NodeKind, model_certainty
 from schema.neighbourhood import Neighbourhood
@@ -174,6 +175,11 @@ class GraphQuery:
         )
         return Neighbourhood.from_record(str(id), sub)
 
-    @strawberry.field(description="Counts by node kind and relationship type, and freshness.")
+    @strawberry.field(
+        description=(
+            "Counts by node kind and relationship type (only the relationships the caller "
+            "may see), and freshness."
+        )
+    )
     async def stats(self, info: Info[Context, None]) -> Stats:
-        return Stats.from_record(await info.context.store.stats())
+        return Stats.from_record(await visible_stats(info.context))

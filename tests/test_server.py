@@ -17,6 +17,21 @@ def test_settings_default_to_a_local_embedded_server() -> None:
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
     assert settings.admin_key is None and settings.cors_origins == ()
     assert settings.data_dir.name == "icn"
+    assert settings.keys_file.parts[-2:] == ("var", "api-keys.json")
+    assert (settings.anonymous, settings.introspection) == ("read", "on")
+    assert (settings.rate_limit_ip, settings.rate_limit_key, settings.access_log) == (
+        600,
+        3000,
+        True,
+    )
+    limits = (
+        settings.request_timeout_ms,
+        settings.max_depth,
+        settings.max_aliases,
+        settings.max_tokens,
+        settings.max_cost,
+    )
+    assert limits == (10_000, 12, 30, 2_000, 10_000)
 
 
 def test_settings_read_every_variable() -> None:
@@ -33,6 +48,17 @@ def test_settings_read_every_variable() -> None:
         "MAX_BODY_BYTES": "4096",
         "ICN_DATA_DIR": "/data/icn",
         "LOG_LEVEL": "DEBUG",
+        "ICN_KEYS_FILE": "/etc/icn/keys.json",
+        "ICN_ANONYMOUS": "OFF",
+        "ICN_INTROSPECTION": "keys",
+        "RATE_LIMIT_IP": "0",
+        "RATE_LIMIT_KEY": "120",
+        "ACCESS_LOG": "off",
+        "REQUEST_TIMEOUT_MS": "2500",
+        "MAX_QUERY_DEPTH": "8",
+        "MAX_ALIASES": "5",
+        "MAX_TOKENS": "500",
+        "MAX_QUERY_COST": "900",
     }
     settings = Settings.from_env(env)
     assert settings.graph_uri == "bolt://127.0.0.1:7687"
@@ -46,6 +72,17 @@ def test_settings_read_every_variable() -> None:
     assert settings.max_body_bytes == 4096
     assert settings.data_dir == Path("/data/icn")
     assert settings.log_level == "debug"
+    assert settings.keys_file == Path("/etc/icn/keys.json")
+    assert (settings.anonymous, settings.introspection) == ("off", "keys")
+    assert (settings.rate_limit_ip, settings.rate_limit_key, settings.access_log) == (0, 120, False)
+    limits = (
+        settings.request_timeout_ms,
+        settings.max_depth,
+        settings.max_aliases,
+        settings.max_tokens,
+        settings.max_cost,
+    )
+    assert limits == (2500, 8, 5, 500, 900)
 
 
 def test_secrets_stay_out_of_the_settings_repr() -> None:
@@ -54,7 +91,22 @@ def test_secrets_stay_out_of_the_settings_repr() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("PORT", "eighty"), ("WORKERS", "0"), ("MAX_BODY_BYTES", "10")]
+    ("name", "value"),
+    [
+        ("PORT", "eighty"),
+        ("WORKERS", "0"),
+        ("MAX_BODY_BYTES", "10"),
+        ("ICN_ANONYMOUS", "write"),
+        ("ICN_INTROSPECTION", "yes"),
+        ("RATE_LIMIT_IP", "-1"),
+        ("RATE_LIMIT_KEY", "lots"),
+        ("ACCESS_LOG", "verbose"),
+        ("REQUEST_TIMEOUT_MS", "5"),
+        ("MAX_QUERY_DEPTH", "1"),
+        ("MAX_ALIASES", "0"),
+        ("MAX_TOKENS", "99"),
+        ("MAX_QUERY_COST", "0"),
+    ],
 )
 def test_bad_settings_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ValueError, match=name):

@@ -17,7 +17,11 @@ export class ApiError extends Error {
   }
 }
 
-/** POST one GraphQL operation; returns `data` or throws ApiError with the first error's code. */
+/**
+ * POST one GraphQL operation; returns `data` or throws ApiError with the first error's code.
+ * Fields the anonymous page may not read (people's contact details, code FORBIDDEN) come back
+ * as null next to the rest of the data: those errors are not failures of the page.
+ */
 export async function gql(query, variables = {}, { signal } = {}) {
   let response;
   try {
@@ -37,7 +41,9 @@ export async function gql(query, variables = {}, { signal } = {}) {
   } catch {
     body = null;
   }
-  const first = body && Array.isArray(body.errors) && body.errors[0];
+  const errors = (body && Array.isArray(body.errors) && body.errors) || [];
+  const partial = body && body.data && errors.every((e) => e.extensions?.code === "FORBIDDEN");
+  const first = !partial && errors[0];
   if (first) {
     const code = (first.extensions && first.extensions.code) || "GRAPHQL_ERROR";
     throw new ApiError(code, first.message || "The API reported an error.");

@@ -119,6 +119,10 @@ def api(
         "CORS_ORIGINS": f"{CORS_ORIGIN},http://127.0.0.1:{portal_port}",
         "ICN_DATA_DIR": str(DATA_DIR),
         "LOG_LEVEL": "warning",
+        # Isolated from a developer's var/api-keys.json; the suites here are not rate tests.
+        "ICN_KEYS_FILE": str(log.parent / "api-keys.json"),
+        "RATE_LIMIT_IP": "0",
+        "ACCESS_LOG": "off",
     }
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -47,8 +47,10 @@ def test_mutation_without_key_is_forbidden(api: Api) -> None:
     slug = f"api-test-{uuid.uuid4().hex[:8]}"
     errors = api.errors(UPSERT_NODE, {"node": _org(slug)})
     assert {e["extensions"]["code"] for e in errors} == {"FORBIDDEN"}
-    wrong = api.errors(UPSERT_NODE, {"node": _org(slug)}, key="not-the-key")
-    assert {e["extensions"]["code"] for e in wrong} == {"FORBIDDEN"}
+    # An unknown key is not silently anonymous: it is refused before anything runs.
+    wrong = api.post(UPSERT_NODE, {"node": _org(slug)}, key="not-the-key")
+    assert wrong.status_code == 401
+    assert {e["extensions"]["code"] for e in wrong.json()["errors"]} == {"UNAUTHENTICATED"}
     assert api.data(f'{{ node(id: "organisation/{slug}") {{ id }} }}')["node"] is None
 
 

@@ -73,6 +73,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PORT": str(port),
         "ICN_DATA_DIR": str(ROOT / "data" / "icn"),
         "LOG_LEVEL": "warning",
+        "ICN_KEYS_FILE": str(store.parent / "api-keys.json"),
+        "RATE_LIMIT_IP": "0",
+        "ACCESS_LOG": "off",
     }
     log = tmp_path_factory.mktemp("explorer-log") / "server.log"
     with log.open("wb") as sink:

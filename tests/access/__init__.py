@@ -1,0 +1,1 @@
+"""Partner access: API keys, scopes, field protection, certainty floors, anonymous mode."""
