@@ -231,12 +231,23 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+READYZ_TIMEOUT_S = 3.0
+
+
 async def readyz(request: Request) -> Response:
-    """Readiness: 200 when the store answers its health probe, 503 otherwise."""
+    """Readiness: 200 when the store answers its health probe, 503 otherwise.
+
+    The probe has READYZ_TIMEOUT_S: a load balancer must hear "not ready" from a server whose
+    store hangs (a frozen Neo4j), not wait on it.
+    """
     store: GraphStore | None = getattr(request.state, "store", None)
     if store is None:
         return JSONResponse({"ok": False, "detail": "store not open"}, status_code=503)
-    health = await store.health()
+    try:
+        health = await asyncio.wait_for(store.health(), READYZ_TIMEOUT_S)
+    except TimeoutError:
+        detail = f"STORE_UNAVAILABLE: no answer to the health probe in {READYZ_TIMEOUT_S:g} s"
+        return JSONResponse({"ok": False, "detail": detail}, status_code=503)
     body = {
         "ok": health.ok,
         "backend": health.backend,

@@ -9,16 +9,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import enum
+import json
 import shlex
 import sys
 import time
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from bench.charts import draw_charts
 from bench.machine import load_average, machine_info
-from bench.report import merge_previous, render_markdown, total_errors, write_json
+from bench.report import (
+    merge_previous,
+    render_markdown,
+    total_errors,
+    update_docs,
+    write_json,
+)
 from bench.scales import ROOT, SCALES
 from bench.suite import SuiteConfig, run_suite
 from bench.targets import evaluate
@@ -62,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-peer", action="store_true", help="skip the Neo4j GraphQL Library")
     p.add_argument("--seed", type=int, default=1, help="data and request seed (default 1)")
     p.add_argument("--profile", help="profile these workloads with pyinstrument instead")
+    p.add_argument("--render", type=Path, help="redraw the page and charts of a saved JSON")
+    p.add_argument("--docs", action="store_true", help="also put the page in performance.md")
     p.add_argument("--traceback", action="store_true", help="show tracebacks of failures")
     return p
 
@@ -101,9 +111,11 @@ def _config(args: argparse.Namespace) -> SuiteConfig:
     )
 
 
-async def _run(cfg: SuiteConfig, command: str) -> int:
+async def _run(cfg: SuiteConfig, command: str, *, docs: bool) -> int:
     machine = machine_info()
     runs = await run_suite(cfg)
+    for run in runs:
+        run["command"] = command
     machine["load_average_end"] = load_average()
     date = time.strftime("%Y-%m-%d")
     json_path = cfg.out / f"{date}.json"
@@ -114,15 +126,26 @@ async def _run(cfg: SuiteConfig, command: str) -> int:
         "command": command,
         "machine": machine,
         "settings": settings,
-        "targets": evaluate(runs),
-        "errors_total": total_errors(runs),
+        "targets": [],
+        "errors_total": 0,
         "runs": runs,
     }
-    charts = draw_charts(runs, cfg.out, date)
+    return _write(document, json_path, docs=docs)
+
+
+def _write(document: dict[str, Any], json_path: Path, *, docs: bool) -> int:
+    """Evaluate the targets, then write the JSON, the charts and the Markdown page."""
+    runs = document["runs"]
+    document["targets"] = evaluate(runs)
+    document["errors_total"] = total_errors(runs)
+    charts = draw_charts(runs, json_path.parent, document["date"])
     write_json(json_path, document)
-    md_path = cfg.out / f"{date}.md"
-    md_path.write_text(render_markdown(document, charts))
+    md_path = json_path.with_suffix(".md")
+    page = render_markdown(document, charts)
+    md_path.write_text(page)
     print(f"wrote {json_path}, {md_path} and {len(charts)} charts")
+    if docs:
+        print(f"updated {update_docs(page, json_path.parent)}")
     if document["errors_total"]:
         print(f"bench: {document['errors_total']} REQUESTS FAILED (see {md_path})", file=sys.stderr)
         return ExitCode.REQUEST_ERRORS
@@ -140,11 +163,13 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return ExitCode.USAGE
     command = shlex.join(["./dev.sh", "bench", *argv])
     try:
+        if args.render:
+            return _write(json.loads(args.render.read_text()), args.render, docs=args.docs)
         if args.profile:
             from bench.profiling import run_profiles
 
             return asyncio.run(run_profiles(cfg, _list(args.profile)))
-        return asyncio.run(_run(cfg, command))
+        return asyncio.run(_run(cfg, command, docs=args.docs))
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except Exception as exc:

@@ -3,7 +3,7 @@
 The app is built in this process (`server.create_app`, lifespan run as uvicorn would) and
 driven through httpx's ASGI transport, one request at a time, under pyinstrument's async
 mode. Socket and HTTP parsing are left out; everything from the middleware down to the store
-call is in. The profiles are written next to the results as text and HTML.
+call is in. The profiles are written next to the results, as text.
 """
 
 from __future__ import annotations
@@ -32,7 +32,10 @@ _INTERVAL_S = 0.0002
 async def profile_workload(
     uri: str, workload: str, *, duration_s: float, warmup_s: float, seed: int, out: Path
 ) -> dict[str, Any]:
-    """Profile `workload` against the store at `uri`; write `<out>.txt` and `<out>.html`."""
+    """Profile `workload` against the store at `uri`; write the call tree to `<out>.txt`.
+
+    Text only: the HTML view of ten seconds of samples runs to tens of megabytes.
+    """
     env = {"GRAPH_URI": uri, "RATE_LIMIT_IP": "0", "RATE_LIMIT_KEY": "0", "ACCESS_LOG": "off"}
     settings = Settings.from_env(env)
     store = await open_store(uri)
@@ -80,7 +83,6 @@ async def profile_workload(
     out.parent.mkdir(parents=True, exist_ok=True)
     text = profiler.output_text(unicode=False, color=False, show_all=False)
     out.with_suffix(".txt").write_text(text)
-    out.with_suffix(".html").write_text(profiler.output_html())
     return {"requests": sent, "mean_ms": round(elapsed * 1000 / max(sent, 1), 3)}
 
 

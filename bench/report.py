@@ -8,13 +8,26 @@ the (scale, backend) legs it ran again and keeps the others, so the legs of one 
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from bench.peer import peer_cell
+from bench.scales import ROOT
 
-__all__ = ["merge_previous", "render_markdown", "total_errors", "write_json"]
+__all__ = [
+    "DOCS_PAGE",
+    "merge_previous",
+    "render_markdown",
+    "total_errors",
+    "update_docs",
+    "write_json",
+]
+
+DOCS_PAGE = ROOT / "docs" / "performance.md"
+_START, _END = "<!-- results:start -->", "<!-- results:end -->"
 
 _PEER_NOTE = (
     "Both APIs answer the same matched queries (bench/peer_workload.py: `node2` as a node's"
@@ -33,9 +46,15 @@ def merge_previous(path: Path, runs: list[dict[str, Any]]) -> list[dict[str, Any
         earlier = json.loads(path.read_text()).get("runs", [])
     except (OSError, ValueError):
         return runs
-    redone = {(r["scale"], r["backend"]) for r in runs}
-    kept = [r for r in earlier if (r.get("scale"), r.get("backend")) not in redone]
-    return kept + runs
+    by_leg = {(r.get("scale"), r.get("backend")): r for r in earlier}
+    for run in runs:
+        before = by_leg.pop((run["scale"], run["backend"]), None)
+        if before and run.get("load") is None and before.get("load"):
+            # This run reused the store an earlier run loaded: keep that load's figures.
+            run["load"] = {**before["load"], "measured_at": before.get("started_at")}
+            if before.get("neo4j") and run.get("neo4j") and not run["neo4j"].get("managed"):
+                run["neo4j"] = {**before["neo4j"], "uri": run["neo4j"]["uri"]}
+    return list(by_leg.values()) + runs
 
 
 def total_errors(runs: Iterable[dict[str, Any]]) -> int:
@@ -118,6 +137,8 @@ def _servers(runs: list[dict[str, Any]]) -> list[str]:
         cold = run.get("cold_ms") or {}
         cold_text = ", ".join(f"{k} {_num(v['ms'])}" for k, v in cold.items())
         neo_rss = (run.get("neo4j") or {}).get("peak_rss_mb")
+        load = run.get("load_average") or {}
+        busy = "/".join(_num((load.get(k) or [None])[0], 2) for k in ("start", "end"))
         rows.append(
             [
                 run["scale"],
@@ -126,11 +147,12 @@ def _servers(runs: list[dict[str, Any]]) -> list[str]:
                 _num(run.get("startup_s"), 2),
                 _num(run.get("server_peak_rss_mb"), 0),
                 _num(neo_rss, 0),
+                busy,
                 cold_text,
             ]
         )
     header = ["scale", "backend", "workers", "start-up to ready s", "server peak MiB"]
-    header += ["Neo4j peak MiB", "first request of each workload, ms (cold)"]
+    header += ["Neo4j peak MiB", "load avg start/end", "first request of each workload, ms (cold)"]
     return _table(header, rows)
 
 
@@ -188,6 +210,7 @@ def _peers(runs: list[dict[str, Any]]) -> list[str]:
             continue
         if peer.get("status") != "ran":
             reason = peer.get("reason", "")
+            reason = reason if len(reason) <= 240 else f"{reason[:240]}... (the JSON has it all)"
             lines.append(f"- scale {run['scale']}: {peer.get('status')} ({reason})")
         for clients in sorted(int(c) for c in peer.get("results") or {}):
             for workload in peer.get("workloads") or ():
@@ -225,8 +248,9 @@ def render_markdown(document: dict[str, Any], charts: list[str]) -> str:
         out += [f"> **{errors} REQUESTS FAILED.** See the errors column and the JSON.", ""]
     commit = (machine.get("git_commit") or "unknown")[:12]
     dirty = " (with uncommitted changes)" if machine.get("git_dirty") else ""
+    commands = list(dict.fromkeys(r.get("command") or document["command"] for r in runs))
     out += [
-        f"- Command: `{document['command']}`",
+        *(f"- Command: `{c}`" for c in commands),
         f"- Machine: {machine['cpu_model']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM,"
         f" {machine['os']}; Python {machine['python']}; Neo4j {machine.get('neo4j') or '-'}",
         f"- Code: commit `{commit}`{dirty}",
@@ -254,3 +278,20 @@ def render_markdown(document: dict[str, Any], charts: list[str]) -> str:
     if charts:
         out += ["## Charts", ""] + [f"![{name}]({name})" for name in charts] + [""]
     return "\n".join(out)
+
+
+def update_docs(page: str, results: Path, docs: Path = DOCS_PAGE) -> Path:
+    """Put `page` between the results markers of docs/performance.md, charts linked from there.
+
+    The page's title becomes a second-level heading and the chart links point into `results`.
+    """
+    text = docs.read_text()
+    head, start, rest = text.partition(_START)
+    _, end, tail = rest.partition(_END)
+    if not start or not end:
+        raise ValueError(f"{docs} has no {_START} ... {_END} block")
+    prefix = Path(os.path.relpath(results, docs.parent)).as_posix()
+    body = re.sub(r"\]\(([^)/]+\.png)\)", lambda m: f"]({prefix}/{m.group(1)})", page)
+    body = re.sub(r"^(#+) ", r"#\1 ", body, flags=re.MULTILINE)
+    docs.write_text(f"{head}{_START}\n{body.rstrip()}\n{_END}{tail}")
+    return docs

@@ -22,6 +22,7 @@ import httpx
 from bench.driver import encode, run_cell
 from bench.floor import measure_floor
 from bench.loading import load_in_child, remove_sqlite_files
+from bench.machine import load_average
 from bench.neo4j_proc import Neo4jProcess
 from bench.peer import run_peer_cells
 from bench.scales import SCALES, Dataset, Scale, ensure_dataset
@@ -66,6 +67,19 @@ async def _sample(uri: str) -> Sample:
         return await draw_sample(store)
     finally:
         await store.aclose()
+
+
+async def _holds(uri: str, dataset: Dataset) -> bool:
+    """Whether the store at `uri` holds as many nodes and relationships as `dataset`."""
+    if dataset.nodes is None or dataset.relationships is None:
+        return False  # the ICN dataset's size is known only once loaded: load it again
+    store = await open_store(uri)
+    try:
+        stats = await store.stats()
+    finally:
+        await store.aclose()
+    nodes, edges = sum(stats.nodes_by_kind.values()), sum(stats.edges_by_type.values())
+    return (nodes, edges) == (dataset.nodes, dataset.relationships)
 
 
 def embedded_store(cfg: SuiteConfig, dataset: Dataset) -> tuple[str, dict[str, Any] | None]:
@@ -141,6 +155,7 @@ async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -
     label = f"{scale.name} {backend}"
     run: dict[str, Any] = {"scale": scale.name, "backend": backend, "workers": cfg.workers}
     run["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    run["load_average"] = {"start": load_average()}
     run.update(cells=[], floor=None, peer=None, neo4j=None)
     neo4j: Neo4jProcess | None = None
     try:
@@ -154,8 +169,12 @@ async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -
                 neo4j = Neo4jProcess(cfg.neo4j_port, heap, scale.neo4j_pagecache)
                 say(f"[{label}] starting Neo4j on {cfg.neo4j_port} (heap {heap}) ...")
                 uri = neo4j.start()
-            say(f"[{label}] loading {dataset.directory} ...")
-            run["load"] = asdict(load_in_child(uri, dataset.directory))
+            if cfg.reuse_store and neo4j is None and await _holds(uri, dataset):
+                say(f"[{label}] reusing the data already in {uri}")
+                run["load"] = None
+            else:
+                say(f"[{label}] loading {dataset.directory} ...")
+                run["load"] = asdict(load_in_child(uri, dataset.directory))
             run["neo4j"] = _neo4j_figures(neo4j, uri)
         if run["load"]:
             load = run["load"]
@@ -177,6 +196,7 @@ async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -
         if neo4j is not None:
             run["neo4j"] = _neo4j_figures(neo4j, uri)
     finally:
+        run["load_average"]["end"] = load_average()
         if neo4j is not None:
             neo4j.stop()
     return run

@@ -7,14 +7,16 @@
       Security.*, Database.DatabaseNotFound
     *MemoryPool* / *MemoryLimit* (tx too big),         LimitExceeded
       Transaction.TransactionTimedOut*
-    TransactionTimedOut once the request's deadline    DeadlineExceeded   (TIMEOUT)
-      has passed (the timeout was cut to it)
+    TransactionTimedOut, LockClientStopped or          DeadlineExceeded   (TIMEOUT)
+      Terminated once the request's deadline has
+      passed (the server timeout was cut to it)
     other ClientError caused by the values sent        BadUserInput
       (Statement.TypeError/ArgumentError, Schema.*)
     anything else (syntax errors are our bugs)         IcnGraphError      (INTERNAL)
 
-Messages carry the server's status code at most, never its message: Neo4j messages quote the
-Cypher text, which must not reach a user. The original is logged for operators.
+Messages that can reach an API caller (LIMIT_EXCEEDED, BAD_USER_INPUT) name neither Neo4j nor
+its status codes; the others carry the status code at most, never the server's message: Neo4j
+messages quote the Cypher text, which must not reach a user. The original is logged for operators.
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ _INPUT_CODES = (
     "Neo.ClientError.Schema.ConstraintValidationFailed",
     "Neo.ClientError.Procedure.ProcedureCallFailed",
 )
+_ENDED_BY_TIMEOUT = (
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.LockClientStopped",  # timed out while waiting for a lock
+    "Neo.ClientError.Transaction.Terminated",
+)
 _UNAVAILABLE_PREFIXES = (
     "Neo.ClientError.Security.",
     "Neo.ClientError.Database.DatabaseNotFound",
@@ -86,23 +93,23 @@ def _from_server(exc: Neo4jError) -> IcnGraphError:
     if "Memory" in code:
         return _logged(
             LimitExceeded(
-                f"the transaction needs more memory than the Neo4j server allows ({code}); "
-                "apply smaller batches or give the server more transaction memory"
+                "the request needs more memory than the store allows; "
+                "ask for less, or apply smaller batches"
             ),
             exc,
         )
+    if code.startswith(_ENDED_BY_TIMEOUT) and (left := remaining()) is not None and left <= 0:
+        # The server ended it at the timeout that was cut to the request's deadline.
+        return _logged(DeadlineExceeded("the request ran out of time"), exc)
     if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
-        left = remaining()
-        if left is not None and left <= 0:
-            return _logged(DeadlineExceeded("the request ran out of time"), exc)
-        return _logged(LimitExceeded(f"the query ran past its time limit ({code})"), exc)
+        return _logged(LimitExceeded("the query ran past the store's time limit"), exc)
     if isinstance(exc, TransientError):
         return _logged(StoreUnavailable(f"the Neo4j server is busy or unavailable ({code})"), exc)
     if isinstance(exc, ClientError):
         if code.startswith(_UNAVAILABLE_PREFIXES):
             return _logged(StoreUnavailable(f"the Neo4j server refused the request ({code})"), exc)
         if code in _INPUT_CODES:
-            return _logged(BadUserInput(f"the Neo4j server rejected a value ({code})"), exc)
+            return _logged(BadUserInput("the store cannot use a value of the request"), exc)
     return _logged(IcnGraphError(f"the Neo4j server failed ({code})"), exc, internal=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from graph_store._deadline import check
 from graph_store._edge_mask import day_number
 from graph_store._sqlite_codec import (
     EDGE_COLUMNS,
@@ -57,6 +58,7 @@ def _rows_where_in(
     """Rows of `select` whose `column` is one of `keys`, in chunks that fit SQLite's IN limit."""
     wanted = list(dict.fromkeys(keys))
     for part in chunked(wanted):
+        check()  # decoding a chunk's rows takes longer than the statement's own steps
         yield from conn.execute(f"{select} WHERE {column} IN ({_marks(len(part))})", part)
 
 

@@ -150,6 +150,7 @@ class _Measure:
         }
         self.done: dict[str, Shape] = {}
         self.errors: list[GraphQLError] = []
+        self.reported: set[tuple[int, str]] = set()  # (field node, argument): once each
 
     def run(self, operation_name: str | None) -> Shape:
         chosen = [o for o in self.operations if o.name and o.name.value == operation_name]
@@ -267,7 +268,8 @@ class _Measure:
                 message = f"`{argument}` is {value}; the limit is {cap.largest}"
                 if cap.code == BAD_USER_INPUT:
                     message = f"`{argument}` is {value}; the largest page is {cap.largest}"
-            if value > cap.largest:
+            if value > cap.largest and (id(node), argument) not in self.reported:
+                self.reported.add((id(node), argument))
                 where: list[Node] = [_argument_node(node, argument) or node]
                 self.errors.append(
                     GraphQLError(message, nodes=where, extensions={"code": cap.code})

@@ -11,6 +11,7 @@ access log.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -160,6 +161,21 @@ class GraphQLView(GraphQL):
                 headers=headers,
             )
         await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON as strawberry decodes it, minus lone surrogates.
+
+        JSON may escape half of a surrogate pair (`"\\ud800"`); Python decodes it to a string that
+        is not Unicode text and that no store, encoder or log line can take. Refused here, once,
+        as the client's error.
+        """
+        decoded = super().decode_json(data)
+        try:
+            json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            reason = "the request holds a lone surrogate, not Unicode text"
+            raise HTTPException(400, reason) from None
+        return decoded
 
     async def get_context(self, request: Any, response: Any) -> Context:
         # schema.access authenticated the caller; an app built without it serves anonymously.

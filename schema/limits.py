@@ -3,20 +3,24 @@
 Per request, in this order (docs/security.md, "Limits"):
 
 1. tokens: the parser stops after `max_tokens` tokens (strawberry's MaxTokensLimiter sets the
-   parse option before parsing, also for the parser cache, whose key includes it), so a document
-   with 10,000 aliases or a huge fragment cycle never becomes a syntax tree. graphql-core also
-   refuses documents nested over 200 levels. Both answer LIMIT_EXCEEDED.
+   parse option in `on_operation`, before any parsing, and the parser cache's key includes it),
+   so a document with 10,000 aliases or a huge fragment cycle never becomes a syntax tree. A
+   document over twice the limit is refused before the parser even starts (`surely_over`, a
+   regular-expression count). graphql-core also refuses documents nested over 200 levels. All
+   answer LIMIT_EXCEEDED.
 2. `RequestLimits.on_validate`, before graphql-core's validation: one linear pass over the
-   operation with the request's variables (schema._measure): depth, aliases and cost against
-   the limits (LIMIT_EXCEEDED), size arguments against the resolvers' caps (maxHops, first,
-   limit, depth, ids: the resolvers' own codes), and introspection against the setting.
+   operation with the request's variables (schema._measure): depth, aliases, cost and fields
+   once fragments are expanded against the limits (LIMIT_EXCEEDED), size arguments against the
+   resolvers' caps (maxHops, first, limit, depth, ids: the resolvers' own codes), and
+   introspection against the setting (FORBIDDEN).
 3. graphql-core's validation (cached). Its rules include two guards against hostile documents:
    MaxIntrospectionDepthRule refuses introspection that nests `fields`, `interfaces`,
    `possibleTypes` or `inputFields` lists three deep, and fragments spread too deeply inside
    each other abort validation. Both answer GRAPHQL_VALIDATION_FAILED.
 4. execution, within `timeout_ms`: the schema cancels it and raises RequestTimeout (the HTTP
    layer answers code TIMEOUT, status 504), and the store stops the request's queries (the
-   deadline of graph_store.deadline: Neo4j's transaction timeout, SQLite's progress handler).
+   deadline of graph_store.deadline: Neo4j's transaction timeout, SQLite's progress handler
+   and the walks' checks).
 
 Introspection: "on" (anyone), "keys" (only callers who sent an API key or the admin key; an
 anonymous caller gets FORBIDDEN), "off" (nobody). `__typename` is always allowed.

@@ -86,21 +86,33 @@ def connected_pair(api: Api) -> tuple[str, str, list[dict[str, Any]]]:
     return best
 
 
+SCAN = """
+query Scan($after: String) {
+  ROOT(first: 10, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { relationships(first: 100) { edges { node {
+      id type since until certainty from { id } to { id } } } } } }
+  }
+}"""
+
+
 def dated_relationship(api: Api, field: str) -> dict[str, Any]:
-    """A relationship that has `field` ("since" or "until") set, found by scanning the lists."""
-    query = """
-    query Scan {
-      organisations(first: 100) { edges { node { relationships(first: 100) { edges { node {
-        id type since until certainty from { id } to { id } } } } } } }
-      clusters(first: 100) { edges { node { relationships(first: 100) { edges { node {
-        id type since until certainty from { id } to { id } } } } } } }
-    }"""
-    data = api.data(query)
+    """A relationship that has `field` ("since" or "until") set, found by scanning the lists.
+
+    Pages of 10 nodes keep each scan query under the default cost limit (MAX_QUERY_COST).
+    """
     for root in ("organisations", "clusters"):
-        for edge in data[root]["edges"]:
-            for rel in edge["node"]["relationships"]["edges"]:
-                if rel["node"][field]:
-                    return rel["node"]
+        query = SCAN.replace("ROOT", root)
+        after = None
+        while True:
+            page = api.data(query, {"after": after})[root]
+            for edge in page["edges"]:
+                for rel in edge["node"]["relationships"]["edges"]:
+                    if rel["node"][field]:
+                        return rel["node"]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
     raise AssertionError(f"no relationship of the dataset has {field!r}")
 
 

@@ -1,12 +1,12 @@
 """A real `python server.py` for the conformance and abuse suites, on a free loopback port.
 
-These suites send thousands of requests from one address, so their server runs with the rate
-limits off (RATE_LIMIT_IP=0, RATE_LIMIT_KEY=0) and the access log off, and with a key file of
-its own that does not exist (no partner keys), so a developer's var/api-keys.json never changes
-what they see. Otherwise it is configured like the end-to-end suite's server (tests/api/conftest.py): the ICN dataset, an admin
-key, the default query limits. The Neo4j leg clears the shared test Neo4j and loads the dataset
-before the server starts and again when it stops, so writes made here (the injection suite's
-mutations) never reach the suites that run after.
+These suites send thousands of requests from one address, so their server runs with the rate limits
+off (RATE_LIMIT_IP=0, RATE_LIMIT_KEY=0) and the access log off, and with a key file of its own that
+does not exist (no partner keys), so a developer's var/api-keys.json never changes what they see.
+Otherwise it is configured like the end-to-end suite's server (tests/api/conftest.py): the ICN
+dataset, an admin key, the default query limits. The Neo4j leg clears the shared test Neo4j and
+loads the dataset before the server starts and again when it stops, so writes made here (the
+injection suite's mutations) never reach the suites that run after.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from tests.conftest import sqlite_uri
 
 __all__ = [
     "ADMIN_KEY",
-    "BACKEND_PARAMS",
     "BACKENDS",
+    "BACKEND_PARAMS",
     "DATA_DIR",
     "KNOWN_CODES",
     "LEAK_MARKERS",

@@ -7,6 +7,7 @@ memory they can read from /proc.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -20,7 +21,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-__all__ = ["ROOT", "Server", "cpu_seconds", "free_port", "rss_kib", "running_server"]
+__all__ = [
+    "ROOT",
+    "Server",
+    "cpu_seconds",
+    "free_port",
+    "rss_kib",
+    "running_server",
+    "runqueue_seconds",
+    "tree_pids",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 _READY_TIMEOUT_S = 90.0
@@ -51,6 +61,18 @@ class Server:
         return self.log.read_text(errors="replace")[-chars:]
 
 
+def tree_pids(pid: int) -> list[int]:
+    """`pid` and all its descendants (uvicorn's worker processes when WORKERS > 1)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                queue.extend(int(child) for child in children.read_text().split())
+    return found
+
+
 def rss_kib(pid: int) -> int:
     """Resident memory of process `pid` in KiB (VmRSS of /proc/PID/status)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -63,6 +85,19 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time process `pid` has used so far (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def runqueue_seconds(pid: int) -> float:
+    """Time process `pid`'s threads have spent runnable but waiting for a CPU (schedstat).
+
+    A busy host shows here: a server that waits for the CPU is slow through no fault of its
+    own. 0.0 where the kernel keeps no schedstat.
+    """
+    total = 0
+    for path in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(path.read_text().split()[1])
+    return total / 1e9
 
 
 @contextmanager

@@ -13,6 +13,7 @@ stays 200, and no body shows a stack trace, the database's address or Cypher.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
 import time
 from collections.abc import Iterator
@@ -30,13 +31,14 @@ from tests.resilience._server import Server, running_server
 
 pytestmark = pytest.mark.neo4j
 
-FAIL_FAST_S = 5.0
-"""Bound on a failing answer: connection refused is retried for 2 s (attempts ~0, ~1, ~3 s)."""
+FAIL_FAST_S = 6.0
+"""Bound on a failing answer. Connection refused is retried for 2 s: attempts at 0, ~1 and ~3 s
+(jittered delays, at most 3.6 s in all), then the error; the rest is slack for a busy CI host."""
 FROZEN_QUERY_S = 15.0
 """Bound on a query while Neo4j is frozen: the server's REQUEST_TIMEOUT_MS (10 s) and slack."""
-FROZEN_READYZ_S = 35.0
-"""Bound on /readyz while Neo4j is frozen: the store's client-side guard (29 s at a 10 s
-store timeout) and slack; /readyz has no deadline of its own."""
+FROZEN_READYZ_S = 6.0
+"""Bound on /readyz while Neo4j is frozen: its own 3 s probe timeout (server.READYZ_TIMEOUT_S)
+and slack for a busy CI host."""
 RECOVER_TIMEOUT_S = 60.0
 """Bound on /readyz turning 200 again once Neo4j serves Bolt."""
 GRAPHQL = "application/graphql-response+json"
@@ -52,6 +54,7 @@ query Outage($a: ID!, $b: ID!) {
   paths(from: $a, to: $b, maxHops: 4, first: 3) { length summary steps { from { id } } }
 }
 """
+PATHS = "query P($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, first: 1) { length } }"
 SEARCH = "query Find($text: String!) { search(text: $text, first: 5) { edges { node { id } } } }"
 
 
@@ -91,12 +94,15 @@ def server(own_neo4j: OwnNeo4j, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture(scope="module")
 def pair(server: Server) -> dict[str, str]:
-    """Two people of the dataset, asked of the API while the store is up."""
+    """Two people of the dataset with a path between them, asked of the API while it is up."""
     body = _post(server, "{ people(first: 100) { edges { node { id } } } }")[1].json()
     assert "data" in body, body
     ids = sorted(edge["node"]["id"] for edge in body["data"]["people"]["edges"])
-    assert len(ids) >= 2, body
-    return {"a": ids[0], "b": ids[-1]}
+    for a, b in itertools.combinations(ids, 2):
+        found = _post(server, PATHS, {"a": a, "b": b})[1].json()
+        if found.get("data") and found["data"]["paths"]:
+            return {"a": a, "b": b}
+    raise AssertionError(f"no two of the dataset's people are linked within 4 hops: {ids}")
 
 
 def _post(
@@ -150,6 +156,28 @@ def _wait_ready(server: Server) -> tuple[float, int]:
         time.sleep(0.1)
 
 
+def _wait_same_answer(
+    server: Server, pair: dict[str, str], before: dict[str, Any]
+) -> tuple[float, int]:
+    """Ask QUERY until it answers `before` again; (seconds it took, answers that were errors).
+
+    A restarted Neo4j is cold (no query plans, empty page cache): on a busy host its first
+    answer may pass the request timeout, which is a retryable error, not a failed recovery.
+    """
+    started = time.monotonic()
+    retried = 0
+    while True:
+        _, response = _post(server, QUERY, pair)
+        body = response.json()
+        codes = {error["extensions"]["code"] for error in body.get("errors") or ()}
+        if not codes:
+            assert response.status_code == 200 and body == before, (body, before)
+            return time.monotonic() - started, retried
+        assert codes <= {"TIMEOUT", "STORE_UNAVAILABLE"}, body
+        assert time.monotonic() - started < RECOVER_TIMEOUT_S, f"still failing: {body}"
+        retried += 1
+
+
 @pytest.mark.parametrize("kill", [False, True], ids=["stop", "kill"])
 def test_outage_fails_fast_and_recovers(
     own_neo4j: OwnNeo4j, server: Server, pair: dict[str, str], kill: bool
@@ -159,7 +187,7 @@ def test_outage_fails_fast_and_recovers(
     _, response = _post(server, QUERY, pair)
     before = response.json()
     assert response.status_code == 200 and not before.get("errors"), before
-    assert before["data"]["node"]["id"] == pair["a"], before
+    assert before["data"]["node"]["id"] == pair["a"] and before["data"]["paths"], before
 
     own_neo4j.stop(kill=kill)
     try:
@@ -186,9 +214,7 @@ def test_outage_fails_fast_and_recovers(
         restart_s = own_neo4j.restart()
 
     recover_s, refused = _wait_ready(server)
-    after_s, response = _post(server, QUERY, pair)
-    after = response.json()
-    assert response.status_code == 200 and after == before, (after, before)
+    after_s, retries = _wait_same_answer(server, pair, before)
     assert server.process.poll() is None, "the server process exited"
     record(
         f"neo4j-outage-{'kill' if kill else 'stop'}",
@@ -199,7 +225,8 @@ def test_outage_fails_fast_and_recovers(
             "neo4j_restart_s": round(restart_s, 2),
             "readyz_200_after_restart_s": round(recover_s, 2),
             "readyz_503_after_restart": refused,
-            "first_query_after_s": round(after_s, 2),
+            "same_answer_after_s": round(after_s, 2),
+            "retries_before_same_answer": retries,
         },
     )
 
@@ -239,8 +266,7 @@ def test_frozen_store_is_reported_in_bounded_time(
     assert health.status_code == 200 and health_s < FAIL_FAST_S, (health_s, health.text)
 
     recover_s, refused = _wait_ready(server)
-    after_s, response = _post(server, QUERY, pair)
-    assert response.status_code == 200 and response.json() == before, response.text
+    after_s, retries = _wait_same_answer(server, pair, before)
     record(
         "neo4j-outage-freeze",
         {
@@ -249,6 +275,7 @@ def test_frozen_store_is_reported_in_bounded_time(
             "query_codes": ",".join(sorted(codes)),
             "readyz_200_after_sigcont_s": round(recover_s, 2),
             "readyz_503_after_sigcont": refused,
-            "first_query_after_s": round(after_s, 2),
+            "same_answer_after_s": round(after_s, 2),
+            "retries_before_same_answer": retries,
         },
     )
