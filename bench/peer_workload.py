@@ -14,7 +14,8 @@ What makes the comparison fair:
   members and each member's first 5 MEMBER_OF memberships (50 items; ordered by the other end's
   id, then the relationship's id), with counts and every relationship's provenance fields;
   `search` is the first 10 nodes whose names or aliases match every word as a prefix, through
-  the same Lucene index (`icn_entity_search`);
+  the same Lucene index (`icn_entity_search`); the two rank those differently, so the search
+  check compares the sets of matches, not pages (`search_differences`);
 - the same HTTP client and load (closed loop, keep-alive, `bench.driver`), the same concurrency,
   the same items in the same order, a warm-up before each timed cell, both sides measured one
   after the other in the same run, and one server process each (the peer is one Node.js
@@ -44,7 +45,7 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ import httpx
 
 from bench.driver import run_cell
 from graph_store import normalise_text
+from graph_store.ranking import MAX_CANDIDATES
 
 __all__ = [
     "NODE2_FIRST",
@@ -59,15 +61,18 @@ __all__ = [
     "OUR_QUERIES",
     "PEER_DIR",
     "PEER_QUERIES",
+    "SEARCH_CHECK_PAGE",
     "SEARCH_FIRST",
     "WORKLOADS",
     "PeerMismatch",
+    "SearchAnswers",
     "ensure_installed",
     "our_request",
     "peer_request",
     "peer_server",
     "run_peer",
     "sample_ids",
+    "search_differences",
     "verify_same_answers",
 ]
 
@@ -77,6 +82,8 @@ NODE2_FIRST = 10
 NODE2_FIRST_NESTED = 5
 """Members listed, then memberships per member: 10 + 10 x 5 = 60 items at most."""
 SEARCH_FIRST = 10
+SEARCH_CHECK_PAGE = 100
+"""Hits per request when checking search: our API's largest page (MAX_PAGE_SIZE)."""
 _READY_TIMEOUT_S = 90.0
 _SEARCH_WORDS = 8  # as graph_store.ranking.query_tokens: more words add nothing but cost
 _REL = "id since until certainty source evidence role"
@@ -359,14 +366,172 @@ def _peer_tree(data: Mapping[str, Any]) -> Any:
     )
 
 
+# --- the same search matches -----------------------------------------------------------------
+
+_NODE = "id name kind aliases"
+
+_OUR_SEARCH_CHECK = f"""query SearchCheck($text: String!, $first: Int!, $after: String) {{
+  search(text: $text, first: $first, after: $after) {{
+    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {_NODE} }} }}
+  }}
+}}"""
+
+_OUR_LOOKUP = f"""query Lookup($ids: [ID!]!) {{ nodes(ids: $ids) {{ {_NODE} }} }}"""
+
+_PEER_SEARCH_CHECK = f"""query SearchCheck(
+  $phrase: String!, $first: Int!, $ids: [ID!]!, $many: Int!
+) {{
+  page: searchEntities(phrase: $phrase, first: $first) {{
+    totalCount edges {{ node {{ {_NODE} }} }}
+  }}
+  ours: searchEntities(phrase: $phrase, where: {{node: {{id: {{in: $ids}}}}}}, first: $many) {{
+    edges {{ node {{ id }} }}
+  }}
+}}"""
+"""The peer's first page, and which of our hits its search matches too (`ours`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswers:
+    """What `search_differences` compares for one text; nodes as the APIs return them.
+
+    Each node is a mapping with id, name, kind and aliases (`id name kind aliases`).
+    """
+
+    text: str
+    ours: Sequence[Mapping[str, Any]]
+    """Every hit of our API, all pages (our `totalCount` is at most MAX_CANDIDATES)."""
+    ours_total: int
+    peer: Sequence[Mapping[str, Any]]
+    """The peer's first SEARCH_CHECK_PAGE hits, in its order."""
+    peer_total: int
+    peer_finds: frozenset[str]
+    """Which of our hits' ids the peer's search returns when restricted to them."""
+    looked_up: Mapping[str, Mapping[str, Any]]
+    """Our API's `nodes(ids:)` for the peer's hits, by id (ids it does not know are absent)."""
+
+
+def _record(node: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (*_node(node), tuple(node.get("aliases") or ()))
+
+
+def _prefixes_all(words: Sequence[str], labels: Sequence[str]) -> bool:
+    tokens = " ".join(normalise_text(label) for label in labels).split()
+    return all(any(t.startswith(w) for t in tokens) for w in words)
+
+
+def _matches_ours(text: str, node: Mapping[str, Any]) -> bool:
+    """Our rule (graph_store.ranking.score > 0): every word a prefix within ONE name or alias."""
+    words = normalise_text(text).split()
+    labels = [node["name"], *(node.get("aliases") or ())]
+    return bool(words) and any(_prefixes_all(words, [label]) for label in labels)
+
+
+def _matches_peer(text: str, node: Mapping[str, Any]) -> bool:
+    """The peer's Lucene phrase: every word a prefix of a word of the name and aliases together."""
+    words = normalise_text(text).split()[:_SEARCH_WORDS]
+    return bool(words) and _prefixes_all(words, [node["name"], *(node.get("aliases") or ())])
+
+
+def _few(ids: set[str] | list[str]) -> str:
+    shown = sorted(ids)
+    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+
+
+def search_differences(answers: SearchAnswers) -> list[str]:
+    """What differs between our search and the peer's beyond ranking; empty if nothing does.
+
+    Why not compare pages: both sides match through the same Lucene index, but rank apart (the
+    peer in the index's order, where a prefix query scores every hit alike; we by our own tiers,
+    on the index's best MAX_CANDIDATES). When more nodes match than fit in a page, the two
+    pages legitimately hold different nodes ("Aqu": 116 matches, 16 different on each first
+    100). So this compares what both must agree on whatever the order:
+
+    1. every hit of ours matches by our rule (all words in one name or alias);
+    2. every hit of the peer is a node our API has, with the same name, kind and aliases, and
+       matches the peer's phrase (its words may be spread over a name and an alias: our rule
+       drops such nodes, so the peer may find more);
+    3. the peer's search finds every hit of ours (asked for just their ids);
+    4. when the peer's matches all fit among our candidates (peer total <= MAX_CANDIDATES), each
+       peer hit that matches by our rule is one of our hits: with 1-3 this makes the two sets
+       equal when the peer's page holds all its matches;
+    5. our total is at most the peer's (ours counts a subset of its matches).
+
+    Wrong data (another name or kind for an id) breaks 2, a different set of nodes breaks 3 or 4.
+    """
+    text, problems = answers.text, []
+    mine = {n["id"] for n in answers.ours}
+    if len(mine) != answers.ours_total:
+        problems.append(
+            f"our pages hold {len(mine)} distinct hits, our total is {answers.ours_total}"
+        )
+    if bad := {n["id"] for n in answers.ours if not _matches_ours(text, n)}:
+        problems.append(f"our hits that do not match: {_few(bad)}")
+    unknown = {n["id"] for n in answers.peer if n["id"] not in answers.looked_up}
+    if unknown:
+        problems.append(f"peer hits our API does not have: {_few(unknown)}")
+    altered = {
+        n["id"]
+        for n in answers.peer
+        if n["id"] not in unknown and _record(n) != _record(answers.looked_up[n["id"]])
+    }
+    if altered:
+        problems.append(f"peer hits whose name, kind or aliases differ from ours: {_few(altered)}")
+    if bad := {n["id"] for n in answers.peer if not _matches_peer(text, n)}:
+        problems.append(f"peer hits that do not match: {_few(bad)}")
+    if missed := mine - answers.peer_finds:
+        problems.append(f"our hits the peer's search does not find: {_few(missed)}")
+    if answers.peer_total <= MAX_CANDIDATES:
+        extra = {n["id"] for n in answers.peer if _matches_ours(text, n)} - mine
+        if extra:
+            problems.append(f"peer hits that match by our rule but we miss: {_few(extra)}")
+    if answers.ours_total > answers.peer_total:
+        problems.append(f"our total {answers.ours_total} exceeds the peer's {answers.peer_total}")
+    return problems
+
+
+async def _search_answers(
+    http: httpx.AsyncClient, api_url: str, peer_url: str, text: str
+) -> SearchAnswers:
+    """Ask both sides what `search_differences` compares: all our pages, the peer's first."""
+    ours: list[Mapping[str, Any]] = []
+    after: str | None = None
+    for _ in range(MAX_CANDIDATES // SEARCH_CHECK_PAGE + 1):  # our total <= MAX_CANDIDATES
+        variables = {"text": text, "first": SEARCH_CHECK_PAGE, "after": after}
+        page = (await _post(http, api_url, (_OUR_SEARCH_CHECK, variables)))["search"]
+        ours += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    mine = sorted({n["id"] for n in ours})
+    variables = {
+        "phrase": _phrase(text),
+        "first": SEARCH_CHECK_PAGE,
+        "ids": mine,
+        "many": max(len(mine), 1),
+    }
+    peer = await _post(http, peer_url, (_PEER_SEARCH_CHECK, variables))
+    theirs = [e["node"] for e in peer["page"]["edges"]]
+    found = await _post(http, api_url, (_OUR_LOOKUP, {"ids": [n["id"] for n in theirs]}))
+    return SearchAnswers(
+        text=text,
+        ours=ours,
+        ours_total=page["totalCount"],
+        peer=theirs,
+        peer_total=peer["page"]["totalCount"],
+        peer_finds=frozenset(e["node"]["id"] for e in peer["ours"]["edges"]),
+        looked_up={n["id"]: n for n in found["nodes"] if n is not None},
+    )
+
+
 async def verify_same_answers(api_url: str, peer_url: str, ids: Ids) -> dict[str, int]:
     """Raise PeerMismatch unless our API and the peer answer the benchmark's requests alike.
 
     node2: the same node, counts, members and memberships, relationship by relationship (id,
-    dates, certainty, source, evidence, role) and in the same order. search: every node our API
-    finds is among the peer's hits, on 100 hits (the peer's index query also matches words spread
-    over a name and an alias, which our ranking drops, so it may find more). Also raises when the
-    check would be vacuous. Returns how many relationships and hits were compared.
+    dates, certainty, source, evidence, role) and in the same order: both sort the same way, so
+    the pages must be equal. search: the same matches, whatever the order (`search_differences`
+    says why pages cannot be compared and what is). Also raises when the check would be
+    vacuous. Returns how many relationships and distinct search hits were compared.
     """
     compared = {"relationships": 0, "hits": 0}
     async with httpx.AsyncClient(timeout=60.0) as http:
@@ -378,15 +543,11 @@ async def verify_same_answers(api_url: str, peer_url: str, ids: Ids) -> dict[str
             if ours is not None:
                 compared["relationships"] += sum(1 + len(e[3]) for e in ours[2])
         for text in ids.get("search", ()):
-            query, variables = our_request("search", text)
-            found = await _post(http, api_url, (query, {**variables, "first": 100}))
-            query, variables = peer_request("search", text)
-            hits = await _post(http, peer_url, (query, {**variables, "first": 100}))
-            mine = {e["node"]["id"] for e in found["search"]["edges"]}
-            theirs = {e["node"]["id"] for e in hits["searchEntities"]["edges"]}
-            if not mine <= theirs:
-                raise PeerMismatch(f"search {text!r}: the peer misses {sorted(mine - theirs)}")
-            compared["hits"] += len(mine)
+            answers = await _search_answers(http, api_url, peer_url, text)
+            problems = search_differences(answers)
+            if problems:
+                raise PeerMismatch(f"search {text!r}: " + "; ".join(problems))
+            compared["hits"] += len({n["id"] for n in (*answers.ours, *answers.peer)})
     if ids.get("node2") and not compared["relationships"]:
         raise PeerMismatch("node2: no relationship compared; pick ids of nodes with members")
     if ids.get("search") and not compared["hits"]:

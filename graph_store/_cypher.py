@@ -19,6 +19,7 @@ from graph_store.records import Direction
 __all__ = [
     "AWAIT_INDEXES",
     "CHANGE_SEQ",
+    "COUNT_EDGES_OF",
     "EDGES_AMONG",
     "EDGES_BY_ELEMENT_ID",
     "EDGES_BY_ID",
@@ -167,6 +168,21 @@ RETURN id, edges
 }
 """Accepted relationships of many nodes, per direction so a hub's other side is never read;
 DISTINCT keeps a self-loop once although an undirected pattern meets it both ways."""
+
+COUNT_EDGES_OF: Mapping[Direction, str] = {
+    d: f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}})
+CALL (n) {{
+    MATCH (n){left}[r]{right}()
+    WHERE {_accepts("r")}
+    RETURN count(DISTINCT r) AS total
+}}
+RETURN id, total
+"""
+    for d, (left, right) in _ARROWS.items()
+}
+"""How many relationships EDGES_OF accepts per node, uncapped (DISTINCT: a self-loop once)."""
 
 NEIGHBOURS: Mapping[Direction, str] = {
     d: f"""

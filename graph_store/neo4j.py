@@ -174,6 +174,20 @@ class Neo4jStore:
         return result
 
     @translating
+    async def count_edges_of(self, node_ids: Iterable[str], flt: EdgeFilter) -> Mapping[str, int]:
+        """Per node, how many relationships `edges_of` would hold without its cap (one query)."""
+        wanted = list(dict.fromkeys(node_ids))
+        result = dict.fromkeys(wanted, 0)
+        if not wanted:
+            return result
+        rows = await self._db.execute(
+            q.COUNT_EDGES_OF[flt.direction], ids=wanted, **filter_params(flt)
+        )
+        for node_id, total in rows:
+            result[node_id] = int(total)
+        return result
+
+    @translating
     async def list_nodes(self, query: NodeQuery, *, first: int, after: str | None) -> Page[Node]:
         """A keyset page of nodes ordered by id, with the total count, in one query."""
         if first < 0:

@@ -79,6 +79,16 @@ class GraphStore(Protocol):
         """
         ...
 
+    async def count_edges_of(self, node_ids: Iterable[str], flt: EdgeFilter) -> Mapping[str, int]:
+        """How many relationships `edges_of(node_ids, flt)` would hold per node without a cap.
+
+        Same filter semantics as `edges_of` (types, direction, as-of, minimum certainty; a
+        self-loop counts once), but not cut at MAX_EDGES_PER_NODE. Lets a page read only its
+        first edges (`limit_per_node`) and still show an exact total. Every requested id is a
+        key; unknown ids count 0.
+        """
+        ...
+
     async def list_nodes(self, query: NodeQuery, *, first: int, after: str | None) -> Page[Node]:
         """A page of nodes ordered by id, starting after the id `after` (keyset pagination)."""
         ...

@@ -1,4 +1,4 @@
-"""Per-request DataLoaders: nodes by id and relationships of nodes, batched per filter."""
+"""Per-request DataLoaders: nodes by id, relationships of nodes and their counts, batched."""
 
 from __future__ import annotations
 
@@ -7,34 +7,48 @@ from collections.abc import Iterable, Sequence
 
 from strawberry.dataloader import DataLoader
 
-from graph_store import Edge, EdgeFilter, GraphStore, Node
+from graph_store import MAX_EDGES_PER_NODE, Edge, EdgeFilter, GraphStore, Node
 
-__all__ = ["EdgeKey", "Loaders"]
+__all__ = ["CountKey", "EdgeKey", "Loaders"]
 
-EdgeKey = tuple[str, EdgeFilter]
-"""A request for one node's relationships under one filter."""
+EdgeKey = tuple[str, EdgeFilter, int]
+"""A request for one node's first relationships under one filter: (node id, filter, limit)."""
+
+CountKey = tuple[str, EdgeFilter]
+"""A request for how many relationships one node has under one filter."""
 
 
 class Loaders:
     """The DataLoaders of one request: every resolver asks these, never the store directly.
 
-    However many nodes a query touches, each level of the query costs one `get_nodes` call
-    and one `edges_of` call per distinct filter, so the number of store calls does not grow
-    with the length of a list.
+    However many nodes a query touches, each level of the query costs one `get_nodes` call,
+    one `edges_of` call per distinct (filter, limit) and at most one `count_edges_of` call per
+    distinct filter, so the number of store calls does not grow with the length of a list.
     """
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self.nodes: DataLoader[str, Node | None] = DataLoader(self._load_nodes)
         self.edges: DataLoader[EdgeKey, Sequence[Edge]] = DataLoader(self._load_edges)
+        self.counts: DataLoader[CountKey, int] = DataLoader(self._load_counts)
 
     async def node(self, node_id: str) -> Node | None:
         """One node, or None if it does not exist."""
         return await self.nodes.load(node_id)
 
-    async def edges_of(self, node_id: str, flt: EdgeFilter) -> Sequence[Edge]:
-        """The accepted relationships of one node, in canonical order."""
-        return await self.edges.load((node_id, flt))
+    async def edges_of(
+        self, node_id: str, flt: EdgeFilter, *, limit: int = MAX_EDGES_PER_NODE
+    ) -> Sequence[Edge]:
+        """The first `limit` accepted relationships of one node, in canonical order.
+
+        A page asks for no more than it shows (plus one, to know whether more follow): a hub's
+        thousands of relationships are then neither read nor decoded for a page of 20.
+        """
+        return await self.edges.load((node_id, flt, min(max(limit, 0), MAX_EDGES_PER_NODE)))
+
+    async def count_edges(self, node_id: str, flt: EdgeFilter) -> int:
+        """How many accepted relationships one node has (not capped like `edges_of`)."""
+        return await self.counts.load((node_id, flt))
 
     def prime(self, nodes: Iterable[Node]) -> None:
         """Remember nodes a resolver already holds, so nested fields do not fetch them again."""
@@ -44,20 +58,38 @@ class Loaders:
         """Forget everything (after a write, so results show the new state)."""
         self.nodes.clear_all()
         self.edges.clear_all()
+        self.counts.clear_all()
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self._store.get_nodes(ids)
         return [found.get(node_id) for node_id in ids]
 
     async def _load_edges(self, keys: list[EdgeKey]) -> list[Sequence[Edge]]:
+        # A node asked for under one filter with several limits is read once, with the largest;
+        # then nodes sharing (filter, limit) share one store call.
+        wanted: dict[tuple[str, EdgeFilter], int] = {}
+        for node_id, flt, limit in keys:
+            wanted[node_id, flt] = max(limit, wanted.get((node_id, flt), 0))
+        groups: dict[tuple[EdgeFilter, int], list[str]] = {}
+        for (node_id, flt), limit in wanted.items():
+            groups.setdefault((flt, limit), []).append(node_id)
+        calls = list(groups)
+        answers = await asyncio.gather(
+            *(self._store.edges_of(groups[c], c[0], limit_per_node=c[1]) for c in calls)
+        )
+        found: dict[tuple[str, EdgeFilter], Sequence[Edge]] = {}
+        for (flt, _), answer in zip(calls, answers, strict=True):
+            for node_id, edges in answer.items():
+                found[node_id, flt] = edges
+        return [tuple(found.get((node_id, flt), ()))[:limit] for node_id, flt, limit in keys]
+
+    async def _load_counts(self, keys: list[CountKey]) -> list[int]:
         by_filter: dict[EdgeFilter, list[str]] = {}
         for node_id, flt in keys:
-            ids = by_filter.setdefault(flt, [])
-            if node_id not in ids:
-                ids.append(node_id)
+            by_filter.setdefault(flt, []).append(node_id)
         filters = list(by_filter)
         answers = await asyncio.gather(
-            *(self._store.edges_of(by_filter[flt], flt) for flt in filters)
+            *(self._store.count_edges_of(by_filter[flt], flt) for flt in filters)
         )
         found = dict(zip(filters, answers, strict=True))
-        return [tuple(found[flt].get(node_id, ())) for node_id, flt in keys]
+        return [found[flt].get(node_id, 0) for node_id, flt in keys]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph_store import (
+    MAX_EDGES_PER_NODE,
     Certainty,
     Direction,
     Edge,
@@ -51,22 +52,35 @@ async def relationships_of(
 ) -> RelationshipPage:
     """The page of `node_id`'s relationships that the arguments select.
 
-    Goes through the per-request edge loader, so sibling nodes asking with the same filter
-    share one store call. `other_kinds` keeps edges whose other end is of those kinds
-    (e.g. an organisation's clusters among all its MEMBER_OF relationships).
+    Goes through the per-request loaders, so sibling nodes asking with the same filter share
+    one store call. Only the relationships up to the end of the page (plus one, for
+    `has_next`) are read; when there are that many, the exact total comes from a batched
+    store count, otherwise the list read is the whole list and its length is the total.
+    `other_kinds` keeps edges whose other end is of those kinds (e.g. an organisation's
+    clusters among all its MEMBER_OF relationships); the store cannot filter or count by the
+    other end's kind, so such a page reads the whole (capped) list and counts it.
     """
     check_first(first)
     start = decode_offset(after, CURSOR_TAG)
     floor = effective_certainty(ctx, min_certainty)
     flt = edge_filter(types, direction=direction, as_of=as_of, min_certainty=floor)
-    edges = await ctx.loaders.edges_of(node_id, flt)
     if other_kinds is not None:
-        edges = [e for e in edges if kind_of_id(e.other(node_id)) in other_kinds]
+        every = await ctx.loaders.edges_of(node_id, flt)
+        edges = [e for e in every if kind_of_id(e.other(node_id)) in other_kinds]
+        total = len(edges)
+    else:
+        limit = min(start + first + 1, MAX_EDGES_PER_NODE)
+        edges = list(await ctx.loaders.edges_of(node_id, flt, limit=limit))
+        # A short read is the whole list; a full one needs the count (an exact one, even past
+        # the cap; never below what was read, should a write land between the two calls).
+        total = len(edges)
+        if total >= limit:
+            total = max(total, await ctx.loaders.count_edges(node_id, flt))
     chunk = tuple(edges[start : start + first])
     return RelationshipPage(
         owner=node_id,
         edges=chunk,
         offset=start,
         has_next=start + first < len(edges),
-        total=len(edges),
+        total=total,
     )

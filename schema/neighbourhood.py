@@ -27,14 +27,15 @@ class Neighbourhood:
 
     @classmethod
     def from_record(cls, center_id: str, sub: Subgraph) -> Neighbourhood:
-        """The GraphQL neighbourhood of a store subgraph around `center_id`."""
-        nodes = [
-            NeighbourhoodNode(node=node_from_record(n), depth=sub.depths[n.id]) for n in sub.nodes
-        ]
-        center = next(item.node for item in nodes if item.node.id == center_id)
+        """The GraphQL neighbourhood of a store subgraph around `center_id`.
+
+        Each node is built once and handed to the relationships among them, which therefore
+        resolve `from`/`to` without the DataLoader.
+        """
+        built = {n.id: node_from_record(n) for n in sub.nodes}
         return cls(
-            center=center,
-            nodes=nodes,
-            relationships=[Relationship.from_record(e) for e in sub.edges],
+            center=built[center_id],
+            nodes=[NeighbourhoodNode(node=built[n.id], depth=sub.depths[n.id]) for n in sub.nodes],
+            relationships=[Relationship.from_record(e, built) for e in sub.edges],
             truncated=sub.truncated,
         )

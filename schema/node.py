@@ -7,11 +7,12 @@ with `@implements(kind)`, which is how a store record becomes the right GraphQL 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 import strawberry
+from graphql import GraphQLAbstractType, GraphQLResolveInfo
 from strawberry.types import Info
 
 from graph_store import Edge as EdgeRecord
@@ -111,6 +112,14 @@ class Node:
         )
         return RelationshipConnection.from_page(page, after=after)
 
+    @classmethod
+    def resolve_type(
+        cls, obj: Node, info: GraphQLResolveInfo, abstract: GraphQLAbstractType
+    ) -> str:
+        """The GraphQL type of a node: its class's. Strawberry's default would first look for a
+        `strawberry.cast` among the possible types, for every Node-typed value of a response."""
+        return obj.__strawberry_definition__.name  # type: ignore[attr-defined]
+
     @staticmethod
     def common(record: NodeRecord) -> dict[str, object]:
         """The interface's fields of a record, for the concrete types' `from_record`."""
@@ -160,21 +169,38 @@ class Relationship:
     status: str | None
     record: strawberry.Private[EdgeRecord]
 
+    src_node: strawberry.Private[Node | None] = None
+    """The `from` node when whoever built this relationship already held it, else None."""
+    dst_node: strawberry.Private[Node | None] = None
+    """The `to` node likewise."""
+
     @strawberry.field(description="Where the source document is served by this API.")
     def source_url(self) -> str:
         return f"/sources/{quote(self.source)}"
 
-    @strawberry.field(name="from", description="The source of the relationship.")
-    async def from_(self, info: Info[Context, None]) -> Node:
-        return await load_node(info, self.record.src)
+    # `from`, `to` (and RelationshipEdge.other) are sync resolvers that hand back a node the
+    # relationship holds, and only return the DataLoader's awaitable when it holds none: an
+    # async resolver would cost graphql-core a task per field even when nothing is fetched.
+    @strawberry.field(name="from", description="The source of the relationship.", graphql_type=Node)
+    def from_(self, info: Info[Context, None]) -> Node | Awaitable[Node]:
+        node = self.src_node
+        return node if node is not None else load_node(info, self.record.src)
 
-    @strawberry.field(description="The target of the relationship.")
-    async def to(self, info: Info[Context, None]) -> Node:
-        return await load_node(info, self.record.dst)
+    @strawberry.field(description="The target of the relationship.", graphql_type=Node)
+    def to(self, info: Info[Context, None]) -> Node | Awaitable[Node]:
+        node = self.dst_node
+        return node if node is not None else load_node(info, self.record.dst)
+
+    def held(self, node_id: str) -> Node | None:
+        """The endpoint `node_id` if this relationship holds it (None: ask the loader)."""
+        if node_id == self.record.src:
+            return self.src_node
+        return self.dst_node if node_id == self.record.dst else None
 
     @classmethod
-    def from_record(cls, edge: EdgeRecord) -> Relationship:
-        """The GraphQL relationship of a store edge."""
+    def from_record(cls, edge: EdgeRecord, nodes: Mapping[str, Node] | None = None) -> Relationship:
+        """The GraphQL relationship of a store edge; `nodes` (by id) supplies the endpoints
+        the caller already built, so `from` and `to` need no load."""
         return cls(
             id=strawberry.ID(edge.id),
             type=edge.type,
@@ -191,6 +217,8 @@ class Relationship:
             context=_prop(edge, "context"),
             status=_prop(edge, "status"),
             record=edge,
+            src_node=nodes.get(edge.src) if nodes else None,
+            dst_node=nodes.get(edge.dst) if nodes else None,
         )
 
 
@@ -200,9 +228,13 @@ class RelationshipEdge:
     node: Relationship
     owner: strawberry.Private[str]
 
-    @strawberry.field(description="The node at the other end from the one being listed.")
-    async def other(self, info: Info[Context, None]) -> Node:
-        return await load_node(info, self.node.record.other(self.owner))
+    @strawberry.field(
+        description="The node at the other end from the one being listed.", graphql_type=Node
+    )
+    def other(self, info: Info[Context, None]) -> Node | Awaitable[Node]:
+        other_id = self.node.record.other(self.owner)
+        node = self.node.held(other_id)
+        return node if node is not None else load_node(info, other_id)
 
 
 @strawberry.type(description="A page of a node's relationships.")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import strawberry
 
+from graph_store import Node as NodeRecord
 from graph_store import Path as PathRecord
 from resolvers import INTRODUCTION_FORMULA, path_summary
 from resolvers import Introduction as IntroductionRecord
@@ -34,19 +37,39 @@ class Path:
     )
 
     @classmethod
-    def from_record(cls, path: PathRecord) -> Path:
-        """The GraphQL path of a store path."""
-        nodes = [node_from_record(n) for n in path.nodes]
+    def from_record(cls, path: PathRecord, built: dict[str, Node] | None = None) -> Path:
+        """The GraphQL path of a store path.
+
+        Each node is built once and handed to the steps and their relationships, which
+        therefore resolve `from`/`to` without the DataLoader. `built` (node id -> Node),
+        shared by the caller across several paths, builds a node common to them only once.
+        """
+        built = {} if built is None else built
+        nodes = [_built(built, n) for n in path.nodes]
         steps = [
             PathStep(
                 from_=nodes[i],
                 to=nodes[i + 1],
-                relationship=Relationship.from_record(step.edge),
+                relationship=Relationship.from_record(step.edge, built),
                 direction=StepDirection.FORWARD if step.forward else StepDirection.BACKWARD,
             )
             for i, step in enumerate(path.steps)
         ]
         return cls(length=path.length, nodes=nodes, steps=steps, summary=path_summary(path))
+
+    @classmethod
+    def from_records(cls, paths: Iterable[PathRecord]) -> list[Path]:
+        """The GraphQL paths of store paths, each node built once across all of them."""
+        built: dict[str, Node] = {}
+        return [cls.from_record(p, built) for p in paths]
+
+
+def _built(built: dict[str, Node], record: NodeRecord) -> Node:
+    """The Node of `record` from `built`, building and remembering it the first time."""
+    node = built.get(record.id)
+    if node is None:
+        node = built[record.id] = node_from_record(record)
+    return node
 
 
 @strawberry.type(description=f"Someone who can introduce `from` to `to`. {INTRODUCTION_FORMULA}")
@@ -59,11 +82,14 @@ class Introduction:
     )
 
     @classmethod
-    def from_record(cls, intro: IntroductionRecord) -> Introduction:
-        """The GraphQL introduction of a scored intermediary."""
+    def from_record(
+        cls, intro: IntroductionRecord, built: dict[str, Node] | None = None
+    ) -> Introduction:
+        """The GraphQL introduction of a scored intermediary (`built` as for `Path`)."""
+        built = {} if built is None else built
         return cls(
-            intermediary=node_from_record(intro.intermediary),
+            intermediary=_built(built, intro.intermediary),
             score=intro.score,
             reason=intro.reason,
-            paths=[Path.from_record(p) for p in intro.paths],
+            paths=[Path.from_record(p, built) for p in intro.paths],
         )

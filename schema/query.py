@@ -115,7 +115,7 @@ class GraphQuery:
             avoid=[str(a) for a in avoid or ()],
         )
         found = await find_paths(info.context, str(from_), str(to), query)
-        return [Path.from_record(p) for p in found]
+        return Path.from_records(found)
 
     @strawberry.field(
         description=(
@@ -146,7 +146,8 @@ class GraphQuery:
         found = await introductions(
             info.context, str(from_), str(to), query, first=5 if first is None else first
         )
-        return [Introduction.from_record(i) for i in found]
+        built: dict[str, Node] = {}  # a node common to several introductions, built once
+        return [Introduction.from_record(i, built) for i in found]
 
     @strawberry.field(
         description=(

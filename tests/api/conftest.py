@@ -14,13 +14,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from graph_store import GraphStore, open_store
+from graph_store import Batch, GraphStore, open_store
 from tests.api._client import Api
 from tests.api._fixture import fixture_batch
 from tests.conftest import BACKENDS, sqlite_uri
@@ -51,6 +52,19 @@ async def fill(store: GraphStore) -> None:
         await load_dataset(store, DATA_DIR)
     else:
         await store.apply(fixture_batch())
+
+
+@asynccontextmanager
+async def holding(store: GraphStore, backend: str, batch: Batch) -> AsyncIterator[GraphStore]:
+    """`store` (empty, from the contract fixture) with `batch` applied, for one module's tests.
+
+    The session's Neo4j API server reads the same database, so Neo4j gets the dataset back
+    afterwards; each embedded store is the test's own.
+    """
+    await store.apply(batch)
+    yield store
+    if backend == "neo4j":
+        await fill(store)
 
 
 async def _fill_uri(uri: str) -> None:

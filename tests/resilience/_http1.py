@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 __all__ = ["Http1Error", "Http1Pool", "Reply"]
 
 _MAX_HEADER_BYTES = 64 * 1024
+_MAX_IDLE_S = 2.0
+"""An idle connection older than this is closed, not reused: uvicorn closes keep-alive
+connections after 5 s of silence, and a request written into one it is closing is lost."""
 
 
 class Http1Error(Exception):
@@ -35,6 +39,7 @@ class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        self.idle_since = 0.0
 
     def close(self) -> None:
         self.writer.close()
@@ -67,7 +72,7 @@ class Http1Pool:
             + str(len(body)).encode() + b"\r\n\r\n"
         )  # fmt: skip
         async with self._slots:
-            connection = self._idle.pop() if self._idle else await self._open()
+            connection = self._take_idle() or await self._open()
             try:
                 reply, keep_alive = await asyncio.wait_for(
                     self._exchange(connection, head + body), self._timeout_s
@@ -76,6 +81,7 @@ class Http1Pool:
                 connection.close()
                 raise
             if keep_alive:
+                connection.idle_since = time.monotonic()
                 self._idle.append(connection)
             else:
                 connection.close()
@@ -88,6 +94,16 @@ class Http1Pool:
             with contextlib.suppress(OSError):
                 await connection.writer.wait_closed()
         self._idle.clear()
+
+    def _take_idle(self) -> _Connection | None:
+        """The most recently used idle connection still safely within the keep-alive time."""
+        now = time.monotonic()
+        while self._idle:
+            connection = self._idle.pop()
+            if now - connection.idle_since < _MAX_IDLE_S:
+                return connection
+            connection.close()
+        return None
 
     async def _open(self) -> _Connection:
         try:
