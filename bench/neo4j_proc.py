@@ -47,6 +47,10 @@ class Neo4jProcess:
     port: int
     heap: str
     pagecache: str
+    settings: tuple[str, ...] = ()
+    """Extra Neo4j settings, `name=value` each (start.sh's NEO4J_CONF_EXTRA)."""
+    java_opts: tuple[str, ...] = ()
+    """Extra JVM options, after the GC log's."""
     uri: str = ""
     pid: int | None = None
 
@@ -67,7 +71,8 @@ class Neo4jProcess:
             **os.environ,
             "NEO4J_HEAP": self.heap,
             "NEO4J_PAGECACHE": self.pagecache,
-            "NEO4J_JAVA_OPTS": f"-Xlog:gc:file={self.gc_log}",
+            "NEO4J_JAVA_OPTS": " ".join((f"-Xlog:gc:file={self.gc_log}", *self.java_opts)),
+            "NEO4J_CONF_EXTRA": "\n".join(self.settings),
         }
         done = subprocess.run(
             ["bash", str(_CI / "start.sh"), str(self.port)],

@@ -21,7 +21,6 @@ __all__ = [
     "CHANGE_SEQ",
     "COUNT_EDGES_OF",
     "EDGES_AMONG",
-    "EDGES_BY_ELEMENT_ID",
     "EDGES_BY_ID",
     "EDGES_OF",
     "EDGE_TYPE_COUNTS",
@@ -138,12 +137,6 @@ EDGE_TYPE_COUNTS = "\nUNION ALL\n".join(
 )
 """Relationships per type, from the count store: lets bulk reads skip empty types."""
 
-EDGES_BY_ELEMENT_ID = f"""
-UNWIND $eids AS eid
-MATCH ()-[r]->() WHERE elementId(r) = eid
-RETURN {_edge_map("r")} AS e
-"""
-
 _ARROWS: Mapping[Direction, tuple[str, str]] = {
     Direction.OUT: ("-", "->"),
     Direction.IN: ("<-", "-"),
@@ -202,24 +195,114 @@ WHERE b.id IN $ids AND {_accepts("r")}
 RETURN {_edge_map("r")} AS e
 """
 
-PATHS: Mapping[tuple[int, int], str] = {
-    (hops, groups): f"""
-MATCH (s:{ENTITY} {{id: $src}}), (t:{ENTITY} {{id: $dst}})
-MATCH p = SHORTEST {groups} GROUPS (s)
-    ((x)-[r]-(y) WHERE x <> y AND NOT y.id IN $avoid AND {_accepts("r")}){{1,{hops}}}
-    (t)
-RETURN [v IN nodes(p) | v.id] AS nodes,
-       [e IN relationships(p) | e.id] AS edges,
-       [e IN relationships(p) | elementId(e)] AS eids
-LIMIT $cap
-"""
-    for hops in range(1, MAX_HOPS + 1)
-    for groups in range(1, hops + 1)
-}
-"""Shortest-length groups of undirected trails, per (max hops, number of length groups).
 
-`SHORTEST k GROUPS` and quantifier bounds must be literals, hence one constant per pair. Trails
-may revisit a node in longer groups; the caller keeps simple paths only."""
+def _path_groups(tag: int) -> str:
+    """The tail of a length stage: walks grouped by node sequence, in node-id order.
+
+    Node ids are `kind/slug` in ASCII (validated on write), so Cypher's string order is
+    Python's here; relationship ids may be any text, so parallel variants are left unordered
+    for the caller to sort.
+    """
+    return f"""
+    WITH key, ns, collect(rels) AS variants
+    ORDER BY key
+    WITH collect({{nodes: ns, variants: variants}}) AS groups, sum(size(variants)) AS walks
+    RETURN walks AS walks{tag}, groups AS found{tag}"""
+
+
+def _shortest_stage(hops: int, filtered: bool) -> str:
+    """Every shortest path within `hops` (Neo4j's bidirectional breadth-first search).
+
+    A shortest walk never repeats a node, so these are simple paths already. The relationship
+    filter and the avoided nodes are inlined into the search as `all`/`none` predicates.
+    """
+    accepted = f"\n      AND all(r IN relationships(p) WHERE {_accepts('r')})" if filtered else ""
+    return f"""
+CALL (s, t, blocked) {{
+    WITH s, t, blocked WHERE s <> t
+    MATCH p = allShortestPaths((s)-[*..{hops}]-(t))
+    WHERE none(v IN nodes(p) WHERE v IN blocked){accepted}
+    WITH p LIMIT $cap
+    WITH [v IN nodes(p) | v.id] AS key, nodes(p) AS ns, relationships(p) AS rels{_path_groups(1)},
+           size(groups[0].nodes) - 1 AS shortest
+}}
+WITH s, t, blocked, shortest, walks1, found1[..$k] AS kept1
+WITH *, reduce(n = 0, g IN kept1 | n + size(g.variants)) AS got1"""
+
+
+def _length_stage(length: int, filtered: bool) -> str:
+    """Every simple path of exactly `length` hops, run only while fewer than k paths are known.
+
+    Two halves grown from either end meet in a hash join on the middle node, so a hub next to
+    one end is crossed once rather than once per walk from the other end. Cypher keeps the
+    relationships of one MATCH distinct; the node checks make the walk a simple path.
+    """
+    names = ["s", *(f"n{i}" for i in range(1, length)), "t"]
+    rels = [f"r{i}" for i in range(1, length + 1)]
+
+    def chain(first: int, last: int) -> str:
+        return f"({names[first]})" + "".join(
+            f"-[{rels[i]}]-({names[i + 1]})" for i in range(first, last)
+        )
+
+    inner = names[1:-1]
+    checks = [f"NOT {v} IN ends AND NOT {v} IN blocked" for v in inner]
+    checks += [f"{v} <> {w}" for i, v in enumerate(inner) for w in inner[:i]]
+    if filtered:
+        checks += [_accepts(r) for r in rels]
+    middle = (length + 1) // 2
+    got = f"got{length - 1 if length > 2 else 1}"
+    pattern = chain(0, length)
+    if length >= 3:
+        pattern = f"{chain(0, middle)}, {chain(middle, length)}\n    USING JOIN ON {names[middle]}"
+    where = "\n      AND ".join(checks)
+    nodes = ", ".join(names)
+    return f"""
+CALL (s, t, blocked, shortest, {got}) {{
+    WITH s, t, blocked, [s, t] AS ends WHERE shortest < {length} AND {got} < $k
+    MATCH {pattern}
+    WHERE {where}
+    WITH {nodes}, [{", ".join(rels)}] AS rels LIMIT $cap
+    WITH [{", ".join(f"{v}.id" for v in names)}] AS key, [{nodes}] AS ns, rels{_path_groups(length)}
+}}
+WITH *, found{length}[..$k - {got}] AS kept{length}
+WITH *, {got} + reduce(n = 0, g IN kept{length} | n + size(g.variants)) AS got{length}"""
+
+
+def _paths_query(hops: int, filtered: bool) -> str:
+    tags = [1, *range(2, hops + 1)]
+    stages = "".join(_length_stage(length, filtered) for length in range(2, hops + 1))
+    return f"""
+OPTIONAL MATCH (s:{ENTITY} {{id: $src}})
+OPTIONAL MATCH (t:{ENTITY} {{id: $dst}})
+CALL () {{
+    OPTIONAL MATCH (a:{ENTITY}) WHERE a.id IN $avoid
+    RETURN collect(a) AS blocked
+}}{_shortest_stage(hops, filtered)}{stages}
+RETURN s IS NOT NULL AS has_src, t IS NOT NULL AS has_dst,
+       [{", ".join(f"walks{i}" for i in tags)}] AS walks,
+       [g IN {" + ".join(f"kept{i}" for i in tags)} | {{
+           nodes: [v IN g.nodes | properties(v)],
+           variants: [rs IN g.variants | [i IN range(0, size(rs) - 1) |
+               {{p: properties(rs[i]), type: type(rs[i]), fwd: startNode(rs[i]) = g.nodes[i]}}]]
+       }}] AS groups
+"""
+
+
+PATHS: Mapping[tuple[int, bool], str] = {
+    (hops, filtered): _paths_query(hops, filtered)
+    for hops in range(1, MAX_HOPS + 1)
+    for filtered in (False, True)
+}
+"""The first k simple paths of at most `hops` hops, per (max hops, relationship filter on).
+
+One round trip: the end nodes (absent ones reported, for NotFound), every shortest path, then
+stage by stage the paths of each longer length until k are known. Each length's paths come
+grouped by node sequence in node-id order, cut to the groups that can still be among the first
+k, with their full records; the caller orders parallel variants by relationship id. A stage
+stops enumerating at `$cap` walks (reported in `walks`, so the caller can refuse the request).
+Without a filter the accept predicate is left out, so the search reads no relationship
+properties at all. Quantifier bounds must be literals, hence one constant per pair."""
 
 _NODE_WHERE = """
     all(k IN keys($where) WHERE CASE WHEN n[k] IS :: STRING NOT NULL

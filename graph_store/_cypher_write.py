@@ -7,9 +7,11 @@ statement. Provenance is sent once per statement (`$provs`) and referenced by in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 
 from graph_store._cypher import ENTITY, KINDS, LOAD, META, META_KEY, TYPES
+from graph_store.model import NODE_PROPERTIES, RELATIONSHIP_TYPES, NodeKind
 
 __all__ = [
     "BUMP_SEQ",
@@ -35,15 +37,48 @@ RETURN m.seq AS seq
 
 BUMP_SEQ = f"MATCH (m:{META} {{key: '{META_KEY}'}}) SET m.seq = m.seq + 1 RETURN m.seq AS seq"
 
+_PROPERTY = re.compile(r"^[a-z][a-z0-9_]*$")
+_NODE_FIXED = ("id", "kind", "name", "aliases", "sources", "search_text", "date_lo", "date_hi")
+_EDGE_FIXED = (
+    *("id", "certainty", "certainty_rank", "source", "evidence"),
+    *("since", "since_lo", "until", "until_hi", "note"),
+)
+
+
+def _columns(fixed: Iterable[str], allowed: Iterable[str]) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys((*fixed, *sorted(allowed))))
+    bad = [n for n in names if not _PROPERTY.match(n)]
+    if bad:
+        raise ValueError(f"{bad} cannot be used as Cypher property names")
+    return names
+
+
+NODE_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    k.value: _columns(_NODE_FIXED, NODE_PROPERTIES[k]) for k in NodeKind
+}
+"""Every property a node of each kind may store (codec.node_props), in row order."""
+EDGE_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    t: _columns(_EDGE_FIXED, spec.properties) for t, spec in RELATIONSHIP_TYPES.items()
+}
+"""Every property a relationship of each type may store (codec.edge_props), in row order."""
+
+
+def _inline(columns: tuple[str, ...], first: int) -> str:
+    return ", ".join(f"`{name}`: row[{i}]" for i, name in enumerate(columns, first))
+
+
 CREATE_NODES: Mapping[str, str] = {
     k: f"""
 UNWIND $rows AS row
-CREATE (n:{ENTITY}:{k})
-SET n = row.p, n += $provs[row.v]
+CREATE (n:{ENTITY}:{k} {{{_inline(NODE_COLUMNS[k], 1)}}})
+SET n += $provs[row[0]]
 RETURN count(n) AS n
 """
     for k in KINDS
 }
+"""Rows are lists, `[provenance index, *values in NODE_COLUMNS order]` (None: not stored):
+a list decodes in half the time of a map with its keys, and a creating pattern with its
+properties is one write instead of a second SET."""
 
 UPDATE_NODES = f"""
 UNWIND $rows AS row
@@ -55,14 +90,15 @@ RETURN count(n) AS n
 CREATE_EDGES: Mapping[str, str] = {
     t: f"""
 UNWIND $rows AS row
-MATCH (a:{ENTITY} {{id: row.src}})
-MATCH (b:{ENTITY} {{id: row.dst}})
-CREATE (a)-[r:{t}]->(b)
-SET r = row.p, r += $provs[row.v]
+MATCH (a:{ENTITY} {{id: row[0]}})
+MATCH (b:{ENTITY} {{id: row[1]}})
+CREATE (a)-[r:{t} {{{_inline(EDGE_COLUMNS[t], 3)}}}]->(b)
+SET r += $provs[row[2]]
 RETURN count(r) AS n
 """
     for t in TYPES
 }
+"""Rows are `[src, dst, provenance index, *values in EDGE_COLUMNS order]`."""
 
 UPDATE_EDGES: Mapping[str, str] = {
     t: f"""

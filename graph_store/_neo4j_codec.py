@@ -94,10 +94,12 @@ def edge_props(edge: Edge, problems: list[Problem]) -> dict[str, object]:
 def provenance_table(
     records: Iterable[Node | Edge],
 ) -> tuple[list[dict[str, str]], dict[Provenance | None, int]]:
-    """Distinct provenances as property maps, and each one's index.
+    """Distinct provenances of one statement's rows as property maps, and each one's index.
 
-    A load stamps thousands of records with the same provenance; sending it once per query
-    instead of once per row keeps 1M-relationship loads lean on the wire.
+    Rows point into the table by index, so a provenance shared by many rows (a mutation, a
+    synthetic load) crosses the wire once per statement. Loaded files give each record its own
+    origin (file and line): callers build the table per chunk, never per batch, or it would
+    be as long as the batch and resent with every chunk.
     """
     table: list[dict[str, str]] = [{}]
     index: dict[Provenance | None, int] = {None: 0}

@@ -1,20 +1,21 @@
 """Paths and neighbourhoods on Neo4j: the read-transaction work behind those two methods.
 
-Both need several queries (candidates, then the records they name), run in one managed read
-transaction. Neo4j reads are read-committed, so a record may vanish between two queries under
-a concurrent write; such a path or node is left out rather than failing the read. Ordering
-and cutting happen here, in Python, with the contract's own keys, so the answer matches the
-SQLite backend's exactly.
+Paths take one query that returns the candidates with their records. A neighbourhood needs
+several (one per BFS level, then the records), run in one managed read transaction; Neo4j
+reads are read-committed, so a node may vanish between two queries under a concurrent write,
+and is then left out rather than failing the read. The final ordering and cutting happen
+here, in Python, with the contract's own keys, so the answer matches the SQLite backend's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from graph_store import _cypher as q
-from graph_store._neo4j_codec import edge_from, filter_params
+from graph_store._neo4j_codec import edge_from, filter_params, node_from
 from graph_store._neo4j_write import read_nodes, run
 from graph_store.errors import LimitExceeded, NotFound
 from graph_store.records import EdgeFilter, Path, PathQuery, Step, Subgraph, path_sort_key
@@ -22,10 +23,7 @@ from graph_store.records import EdgeFilter, Path, PathQuery, Step, Subgraph, pat
 __all__ = ["MAX_CANDIDATE_PATHS", "neighbourhood", "paths"]
 
 MAX_CANDIDATE_PATHS = 20_000
-"""Most candidate trails pulled for one paths() call; more means the request is too broad."""
-
-_Candidate = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-"""A candidate path: node ids, relationship ids, relationship element ids."""
+"""Most paths of one length one paths() call may enumerate; more means the request is too broad."""
 
 
 async def _require(tx: AsyncManagedTransaction, ids: Sequence[str]) -> None:
@@ -35,59 +33,56 @@ async def _require(tx: AsyncManagedTransaction, ids: Sequence[str]) -> None:
         raise NotFound(f"no node with id {missing[0]!r}")
 
 
-async def paths(tx: AsyncManagedTransaction, src: str, dst: str, query: PathQuery) -> list[Path]:
-    """The first `query.k` simple paths in `path_sort_key` order.
+def _group_paths(group: Mapping[str, Any]) -> list[Path]:
+    """The paths of one node sequence: one per combination of parallel relationships."""
+    nodes = tuple(node_from(props) for props in group["nodes"])
+    ids = [n.id for n in nodes]
+    found = []
+    for variant in group["variants"]:
+        steps = []
+        for i, rel in enumerate(variant):
+            ends = (ids[i], ids[i + 1]) if rel["fwd"] else (ids[i + 1], ids[i])
+            row = {"p": rel["p"], "type": rel["type"], "src": ends[0], "dst": ends[1]}
+            steps.append(Step(edge_from(row), forward=rel["fwd"]))
+        found.append(Path(nodes, tuple(steps)))
+    return found
 
-    `SHORTEST g GROUPS` returns every trail of the g shortest lengths; a trail may revisit a
-    node, so only simple ones are kept, and g grows until the complete groups hold at least k
-    simple paths (then the first k in canonical order are certainly among them) or no longer
-    length exists within max_hops.
+
+async def paths(tx: AsyncManagedTransaction, src: str, dst: str, query: PathQuery) -> list[Path]:
+    """The first `query.k` simple paths in `path_sort_key` order, in one query.
+
+    `q.PATHS` finds every shortest path, then the paths of each longer length while fewer than
+    k are known, and returns the node sequences that can be among the first k with their
+    records. Sequences come in node-id order; the parallel relationships of one sequence are
+    ordered here, by `path_sort_key`, since relationship ids may be any text and Cypher orders
+    text by UTF-16 code unit, not by code point as Python does.
     """
-    await _require(tx, (src, dst))
-    if src == dst:
-        return []
+    flt = query.filter
+    filtered = not (flt.types is None and flt.min_certainty is None and flt.as_of is None)
     params = {
-        **filter_params(query.filter),
+        **filter_params(flt),
         "src": src,
         "dst": dst,
         "avoid": sorted(query.avoid - {src, dst}),
         "cap": MAX_CANDIDATE_PATHS + 1,
+        "k": query.k,
     }
-    simple: list[_Candidate] = []
-    for groups in range(1, query.max_hops + 1):
-        rows = await run(tx, q.PATHS[(query.max_hops, groups)], **params)
-        if len(rows) > MAX_CANDIDATE_PATHS:
-            raise LimitExceeded(
-                f"more than {MAX_CANDIDATE_PATHS} candidate paths; narrow the filters or hops"
-            )
-        simple = [
-            (tuple(nodes), tuple(edges), tuple(eids))
-            for nodes, edges, eids in rows
-            if len(set(nodes)) == len(nodes)
-        ]
-        lengths = {len(edges) for _, edges, _ in rows}
-        if len(simple) >= query.k or len(lengths) < groups:
-            break
-    simple.sort(key=lambda c: path_sort_key(c[0], c[1]))
-    chosen = simple[: query.k]
-    if not chosen:
-        return []
-    node_ids = sorted({i for c in chosen for i in c[0]})
-    element_ids = sorted({e for c in chosen for e in c[2]})
-    nodes = await read_nodes(tx, node_ids)
-    edges = {}
-    for (row,) in await run(tx, q.EDGES_BY_ELEMENT_ID, eids=element_ids):
-        edge = edge_from(row)
-        edges[edge.id] = edge
-    result = []
-    for ids, edge_ids, _ in chosen:
-        if not all(i in nodes for i in ids) or not all(e in edges for e in edge_ids):
-            continue  # deleted by a write that committed between the two queries
-        steps = tuple(
-            Step(edges[eid], forward=edges[eid].src == ids[i]) for i, eid in enumerate(edge_ids)
+    ((has_src, has_dst, walks, groups),) = await run(
+        tx, q.PATHS[(query.max_hops, filtered)], **params
+    )
+    if not (has_src and has_dst):
+        raise NotFound(f"no node with id {src if not has_src else dst!r}")
+    if any(w > MAX_CANDIDATE_PATHS for w in walks):
+        raise LimitExceeded(
+            f"more than {MAX_CANDIDATE_PATHS} candidate paths; narrow the filters or hops"
         )
-        result.append(Path(tuple(nodes[i] for i in ids), steps))
-    return result
+    found = [path for group in groups for path in _group_paths(group)]
+    found.sort(key=lambda p: path_sort_key(tuple(n.id for n in p.nodes), _edge_ids(p)))
+    return found[: query.k]
+
+
+def _edge_ids(path: Path) -> tuple[str, ...]:
+    return tuple(step.edge.id for step in path.steps)
 
 
 async def neighbourhood(

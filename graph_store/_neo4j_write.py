@@ -9,7 +9,7 @@ by an earlier attempt is reused.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, LiteralString, TypeVar, cast
 
 from neo4j import AsyncManagedTransaction
@@ -37,6 +37,22 @@ CHUNK = 10_000
 """Rows per UNWIND: large enough to amortise a round trip, small enough for lean messages."""
 
 T = TypeVar("T")
+_Chunk = tuple[list[Any], list[dict[str, str]]]
+"""A chunk's rows and the provenance table they index into."""
+
+
+class _Quiet(list[Any]):
+    """A list parameter that prints as its length.
+
+    The driver formats a debug line with the repr of every parameter before it looks at the
+    log level; for a 10,000-row chunk that repr cost as much as packing the rows themselves.
+    The packer takes a list subclass as a list.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} items>"
 
 
 async def run(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
@@ -45,6 +61,7 @@ async def run(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[An
     A transaction that outgrows the server's transaction memory fails the same way on every
     attempt, so that error leaves as LimitExceeded, which the driver does not retry.
     """
+    params = {k: _Quiet(v) if isinstance(v, list) else v for k, v in params.items()}
     try:
         result = await tx.run(cast(LiteralString, query), params)
         return [list(record.values()) async for record in result]
@@ -184,45 +201,58 @@ async def _write(
                 replaced_edges.setdefault(old_edge.type, []).append(old_edge.id)
             created_edges.setdefault(edge.type, []).append(edge)
 
-    written = [nodes[c.id] for c in changes if c.record == "node"]
-    written_edges = [edges[c.id] for c in changes if c.record == "edge" and c.id in edges]
-    provs, prov_index = provenance_table([*written, *written_edges])
     problems: list[Problem] = []
+    # Provenance travels per statement, as a table of the chunk's distinct values that rows
+    # point into: a load stamps each record with its own origin (file and line), so a table
+    # for the whole batch would be as long as the batch and sent with every chunk.
 
-    def node_rows(items: Iterable[Node]) -> list[dict[str, object]]:
-        return [{"p": node_props(n, problems), "v": prov_index[n.provenance]} for n in items]
+    def node_maps(items: Sequence[Node]) -> _Chunk:
+        provs, index = provenance_table(items)
+        return [{"p": node_props(n, problems), "v": index[n.provenance]} for n in items], provs
 
-    def edge_rows(items: Iterable[Edge]) -> list[dict[str, object]]:
-        return [
-            {
-                "src": e.src,
-                "dst": e.dst,
-                "p": edge_props(e, problems),
-                "v": prov_index[e.provenance],
-            }
+    def edge_maps(items: Sequence[Edge]) -> _Chunk:
+        provs, index = provenance_table(items)
+        rows = [
+            {"src": e.src, "dst": e.dst, "p": edge_props(e, problems), "v": index[e.provenance]}
             for e in items
         ]
+        return rows, provs
+
+    def node_lists(kind: str, items: Sequence[Node]) -> _Chunk:
+        columns = qw.NODE_COLUMNS[kind]
+        provs, index = provenance_table(items)
+        rows = [[index[n.provenance], *_values(node_props(n, problems), columns)] for n in items]
+        return rows, provs
+
+    def edge_lists(rel_type: str, items: Sequence[Edge]) -> _Chunk:
+        columns = qw.EDGE_COLUMNS[rel_type]
+        provs, index = provenance_table(items)
+        rows = [
+            [e.src, e.dst, index[e.provenance], *_values(edge_props(e, problems), columns)]
+            for e in items
+        ]
+        return rows, provs
 
     for rel_type, ids in replaced_edges.items():
         for chunk in _chunks(ids):
             await _expect(tx, qw.DELETE_EDGES[rel_type], len(chunk), ids=list(chunk))
     for kind, items in created_nodes.items():
         for chunk in _chunks(items):
-            rows = node_rows(chunk)
+            rows, provs = node_lists(kind.value, chunk)
             raise_problems(problems)
             await _expect(tx, qw.CREATE_NODES[kind.value], len(rows), rows=rows, provs=provs)
     for chunk in _chunks(updated_nodes):
-        rows = node_rows(chunk)
+        rows, provs = node_maps(chunk)
         raise_problems(problems)
         await _expect(tx, qw.UPDATE_NODES, len(rows), rows=rows, provs=provs)
     for rel_type, items in updated_edges.items():
         for chunk in _chunks(items):
-            rows = edge_rows(chunk)
+            rows, provs = edge_maps(chunk)
             raise_problems(problems)
             await _expect(tx, qw.UPDATE_EDGES[rel_type], len(rows), rows=rows, provs=provs)
     for rel_type, items in created_edges.items():
         for chunk in _chunks(items):
-            rows = edge_rows(chunk)
+            rows, provs = edge_lists(rel_type, chunk)
             raise_problems(problems)
             await _expect(tx, qw.CREATE_EDGES[rel_type], len(rows), rows=rows, provs=provs)
     for rel_type, ids in deleted_edges.items():
@@ -233,6 +263,24 @@ async def _write(
     deltas = _ledger_deltas(changes, nodes, edges, stored_nodes, stored_edges)
     if deltas:
         await run(tx, qw.LEDGER_ADD, deltas=deltas)
+
+
+def _values(props: Mapping[str, object], columns: tuple[str, ...]) -> list[object]:
+    """`props` as a list in `columns` order (None where absent), for a creating statement.
+
+    The columns list every property the codec writes; a property outside them would be lost,
+    so it fails the whole transaction instead.
+    """
+    if not props.keys() <= _COLUMN_SETS[columns]:
+        unknown = sorted(set(props) - set(columns))
+        raise IcnGraphError(f"properties {unknown} have no column in the bulk create statement")
+    return [props.get(name) for name in columns]
+
+
+_COLUMN_SETS = {
+    columns: frozenset(columns)
+    for columns in (*qw.NODE_COLUMNS.values(), *qw.EDGE_COLUMNS.values())
+}
 
 
 async def _expect(tx: AsyncManagedTransaction, query: str, count: int, **params: Any) -> None:

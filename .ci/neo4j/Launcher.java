@@ -12,6 +12,8 @@
 // Optional JVM system properties:
 //   -Dicn.neo4j.pagecache=128m    page cache size (Neo4j byte-size syntax)
 //   -Dicn.neo4j.txlog.keep=2 files  tx log retention policy
+//   -Dicn.neo4j.conf=FILE         extra settings in neo4j.conf syntax (start.sh writes
+//                                 it from NEO4J_CONF_EXTRA); applied last, so they win
 //
 // Meant to be started by start.sh; see README.md next to this file.
 
@@ -53,10 +55,11 @@ public final class Launcher {
 
         long pageCache = ByteUnit.parse(System.getProperty("icn.neo4j.pagecache", "128m"));
         String txLogKeep = System.getProperty("icn.neo4j.txlog.keep", "2 files");
+        String extraConf = System.getProperty("icn.neo4j.conf", "");
 
         final DatabaseManagementService managementService;
         try {
-            managementService = new DatabaseManagementServiceBuilder(home)
+            DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                     .setConfig(GraphDatabaseSettings.auth_enabled, false)
                     .setConfig(GraphDatabaseSettings.udc_enabled, false)
                     .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
@@ -70,8 +73,11 @@ public final class Launcher {
                     .setConfig(HttpsConnector.enabled, false)
                     // Netty's default graceful-shutdown quiet period adds ~5 s to every stop.
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                    .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5))
-                    .build();
+                    .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5));
+            if (!extraConf.isEmpty()) {
+                builder.loadPropertiesFromFile(Path.of(extraConf));
+            }
+            managementService = builder.build();
         } catch (Throwable t) {
             System.err.println("NEO4J FAILED to start: " + t);
             t.printStackTrace();

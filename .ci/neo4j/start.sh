@@ -30,6 +30,9 @@
 #   NEO4J_HEAP=1g              JVM max heap (-Xmx)
 #   NEO4J_PAGECACHE=128m       Neo4j page cache size
 #   NEO4J_JAVA_OPTS="..."      extra JVM options (word-split)
+#   NEO4J_CONF_EXTRA="..."     extra Neo4j settings, one `name=value` per line (neo4j.conf
+#                              syntax), written to run/PORT/extra.conf and applied after
+#                              the launcher's own; unset or empty: none
 #   NEO4J_START_TIMEOUT=120    seconds to wait for readiness
 #   NEO4J_RUN_DIR=DIR          where run/PORT lives (default: run/ next to this
 #                              script); stop.sh must see the same value
@@ -215,6 +218,12 @@ jvm_opts=(
 )
 extra_opts=()
 read -r -a extra_opts <<<"${NEO4J_JAVA_OPTS:-}"  # split on whitespace, no globbing
+EXTRA_CONF="$RUN_DIR/extra.conf"
+rm -f "$EXTRA_CONF"
+if [[ -n "${NEO4J_CONF_EXTRA:-}" ]]; then
+    printf '%s\n' "$NEO4J_CONF_EXTRA" >"$EXTRA_CONF"
+    jvm_opts+=("-Dicn.neo4j.conf=$EXTRA_CONF")
+fi
 
 : >"$LOG_FILE"
 (

@@ -86,7 +86,7 @@ async def test_every_constant_query_compiles_on_the_server(
         except Exception as exc:  # collect every failure, not just the first
             failures.append(f"{name}: {exc}")
 
-    assert len(_cypher.PATHS) == 21
+    assert len(_cypher.PATHS) == 12
     assert not failures, "\n".join(failures)
 
 
