@@ -15,6 +15,7 @@ from graph_store.records import EdgeFilter
 __all__ = [
     "DEAD",
     "NO_SINCE",
+    "RANKS",
     "NO_UNTIL",
     "EdgeMask",
     "compile_mask",
@@ -29,7 +30,8 @@ NO_UNTIL = 99_999_999
 DEAD = 0
 """Type-and-certainty code of an eid that holds no relationship (never accepted)."""
 
-_RANKS = 8  # room for every Certainty.rank (1..4) per type code
+RANKS = 8
+"""Room for every Certainty.rank (1..4) per type code: `tc // RANKS` is the type code."""
 
 
 def day_number(iso_day: str) -> int:
@@ -39,7 +41,7 @@ def day_number(iso_day: str) -> int:
 
 def tc_code(type_code: int, rank: int) -> int:
     """The one-number type-and-certainty code of a relationship (type codes start at 1)."""
-    return type_code * _RANKS + rank
+    return type_code * RANKS + rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ def compile_mask(flt: EdgeFilter, type_codes: Mapping[str, int]) -> EdgeMask | N
     """
     if flt.types is None and flt.min_certainty is None and flt.as_of is None:
         return None
-    ok = bytearray((max(type_codes.values(), default=0) + 1) * _RANKS)
+    ok = bytearray((max(type_codes.values(), default=0) + 1) * RANKS)
     low = flt.min_certainty.rank if flt.min_certainty is not None else 1
     for rel_type, code in type_codes.items():
         if flt.types is None or rel_type in flt.types:

@@ -23,7 +23,7 @@ from graph_store._sqlite_schema import read_meta
 from graph_store._traversal import TraversalIndex
 from graph_store.errors import NotFound
 from graph_store.model import RELATIONSHIP_TYPES, NodeKind
-from graph_store.records import EdgeFilter, Path, PathQuery, Stats, Step, Subgraph
+from graph_store.records import Edge, EdgeFilter, Path, PathQuery, Stats, Step, Subgraph
 
 __all__ = ["GraphSide", "ReadSide", "snapshot"]
 
@@ -81,6 +81,39 @@ class GraphSide:
             )
             for nids, eids in found
         ]
+
+    def edges_of(
+        self, conn: sqlite3.Connection, node_ids: list[str], flt: EdgeFilter, limit: int
+    ) -> dict[str, list[Edge]]:
+        """Per node, a page of its relationships chosen on the index, then read by row id."""
+        if (flt.types is not None and not flt.types) or limit <= 0:
+            return {node_id: [] for node_id in node_ids}
+        with snapshot(conn):
+            ix = self._index(conn)
+            mask = ix.mask(flt)
+            pages = {
+                node_id: ix.page(ix.idx[node_id], mask, flt.direction, limit)
+                for node_id in node_ids
+                if node_id in ix.idx
+            }
+            edges = reads.edges_by_eid(conn, {e for page in pages.values() for e in page})
+        return {node_id: [edges[e] for e in pages.get(node_id, ())] for node_id in node_ids}
+
+    def count_edges_of(
+        self, conn: sqlite3.Connection, node_ids: list[str], flt: EdgeFilter
+    ) -> dict[str, int]:
+        """Per node, how many relationships `edges_of` accepts, counted on the index."""
+        if flt.types is not None and not flt.types:
+            return dict.fromkeys(node_ids, 0)
+        with snapshot(conn):
+            ix = self._index(conn)
+        mask = ix.mask(flt)
+        return {
+            node_id: len(ix.incident(ix.idx[node_id], mask, flt.direction))
+            if node_id in ix.idx
+            else 0
+            for node_id in node_ids
+        }
 
     def neighbourhood(
         self, conn: sqlite3.Connection, node_id: str, depth: int, flt: EdgeFilter, limit: int

@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from graph_store._deadline import check
-from graph_store._edge_mask import day_number
 from graph_store._sqlite_codec import (
     EDGE_COLUMNS,
     EDGE_FROM,
@@ -21,15 +20,13 @@ from graph_store._sqlite_codec import (
 from graph_store.errors import BadUserInput
 from graph_store.model import NODE_PROPERTIES, NodeKind
 from graph_store.ranking import MAX_CANDIDATES, query_tokens, score
-from graph_store.records import Direction, Edge, EdgeFilter, Node, NodeQuery, Page, SearchHit
+from graph_store.records import Edge, Node, NodeQuery, Page, SearchHit
 
 __all__ = [
     "CHUNK",
     "chunked",
-    "count_edges_of",
     "edges_by_eid",
     "edges_by_id",
-    "edges_of",
     "list_nodes",
     "nodes_by_id",
     "nodes_by_nid",
@@ -85,82 +82,6 @@ def edges_by_eid(conn: sqlite3.Connection, eids: Iterable[int]) -> dict[int, Edg
     """Relationships by row id (for answers computed on the traversal index)."""
     rows = _rows_where_in(conn, f"SELECT e.eid, {EDGE_COLUMNS} FROM {EDGE_FROM}", "e.eid", eids)
     return {row[0]: edge_from_row(row[1:]) for row in rows}
-
-
-def _filter_sql(flt: EdgeFilter) -> tuple[str, dict[str, object]]:
-    """SQL conditions equal to `EdgeFilter.accepts` (type, certainty, as-of), named parameters."""
-    where: list[str] = []
-    params: dict[str, object] = {}
-    if flt.types is not None:
-        names = {f"t{i}": t for i, t in enumerate(sorted(flt.types))}
-        where.append(f"e.type IN ({','.join(':' + n for n in names)})")
-        params.update(names)
-    if flt.min_certainty is not None:
-        where.append("e.cert_rank >= :rank")
-        params["rank"] = flt.min_certainty.rank
-    if flt.as_of is not None:
-        where.append("e.since_lo <= :as_of_hi AND e.until_hi >= :as_of_lo")
-        params["as_of_hi"] = day_number(flt.as_of.hi)
-        params["as_of_lo"] = day_number(flt.as_of.lo)
-    return "".join(f" AND {w}" for w in where), params
-
-
-_SIDE = {
-    Direction.OUT: "e.src = :n",
-    Direction.IN: "e.dst = :n",
-    Direction.BOTH: "(e.src = :n OR e.dst = :n)",
-}
-"""The condition that a relationship `e` is one of node `:n`'s in a direction (a self-loop
-matches once: it is one row)."""
-
-
-def _nids(conn: sqlite3.Connection, node_ids: Sequence[str]) -> dict[str, int]:
-    """Row ids of the known nodes among `node_ids` (unknown ids are absent)."""
-    return dict(
-        row
-        for part in chunked(node_ids)
-        for row in conn.execute(
-            f"SELECT id, nid FROM nodes WHERE id IN ({_marks(len(part))})", part
-        )
-    )
-
-
-def edges_of(
-    conn: sqlite3.Connection, node_ids: Sequence[str], flt: EdgeFilter, limit: int
-) -> dict[str, list[Edge]]:
-    """Per node, accepted relationships honouring direction, by (type, other id, edge id)."""
-    result: dict[str, list[Edge]] = {node_id: [] for node_id in node_ids}
-    if (flt.types is not None and not flt.types) or limit <= 0:
-        return result
-    nids = _nids(conn, list(result))
-    extra, params = _filter_sql(flt)
-    sql = (
-        f"SELECT {EDGE_COLUMNS}, CASE WHEN e.src = :n THEN d.id ELSE s.id END AS other "
-        f"FROM {EDGE_FROM} WHERE {_SIDE[flt.direction]}{extra} "
-        "ORDER BY e.type, other, e.id LIMIT :limit"
-    )
-    for node_id, nid in nids.items():
-        rows = conn.execute(sql, {"n": nid, "limit": limit, **params})
-        result[node_id] = [edge_from_row(row[:-1]) for row in rows]
-    return result
-
-
-def count_edges_of(
-    conn: sqlite3.Connection, node_ids: Sequence[str], flt: EdgeFilter
-) -> dict[str, int]:
-    """Per node, how many relationships `edges_of` accepts (same conditions, no cap).
-
-    Counts rows of `edges` alone: no join, no decoding, and without a filter the count is
-    answered from the src/dst indexes.
-    """
-    result = dict.fromkeys(node_ids, 0)
-    if flt.types is not None and not flt.types:
-        return result
-    extra, params = _filter_sql(flt)
-    sql = f"SELECT count(*) FROM edges e WHERE {_SIDE[flt.direction]}{extra}"
-    for node_id, nid in _nids(conn, list(result)).items():
-        ((result[node_id],),) = conn.execute(sql, {"n": nid, **params})
-    return result
 
 
 def list_nodes(

@@ -13,6 +13,7 @@ instead of rebuilding the block.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import operator
 from array import array
@@ -20,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from graph_store._edge_mask import DEAD, EdgeMask, compile_mask, tc_code
+from graph_store._edge_mask import DEAD, RANKS, EdgeMask, compile_mask, tc_code
 from graph_store.records import Direction, EdgeFilter
 
 __all__ = ["PROBE_COST", "EdgeIdLookup", "EdgeRow", "TraversalIndex"]
@@ -273,6 +274,40 @@ class TraversalIndex:
         if first == hi or ns[first] != v:
             return _EMPTY
         return es[first : bisect_right(ns, target, first, hi, key=key)]
+
+    def incident(self, u: int, mask: EdgeMask | None, direction: Direction) -> list[int]:
+        """Eids of node u's accepted relationships in `direction`, in neighbour-list order.
+
+        That order is (other id, edge id); a self-loop is listed once.
+        """
+        _, es, lo, hi = self.nbrs(u)
+        tc, src, dst = self.e_tc, self.e_src, self.e_dst
+        eids = es[lo:hi]
+        if direction is Direction.OUT:
+            eids = [e for e in eids if src[e] == u]
+        elif direction is Direction.IN:
+            eids = [e for e in eids if dst[e] == u]
+        if mask is None:
+            return [e for e in eids if tc[e] != DEAD]
+        ok = mask.tc_ok
+        if not mask.dated:
+            return [e for e in eids if ok[tc[e]]]
+        a_lo, a_hi, e_lo, e_hi = mask.as_of_lo, mask.as_of_hi, self.e_lo, self.e_hi
+        return [e for e in eids if ok[tc[e]] and e_lo[e] <= a_hi and e_hi[e] >= a_lo]
+
+    def page(self, u: int, mask: EdgeMask | None, direction: Direction, limit: int) -> list[int]:
+        """Eids of node u's first `limit` accepted relationships by (type, other id, edge id).
+
+        The neighbour list is already in (other id, edge id) order, so a stable selection by
+        type name gives the contract's order without reading a row: a hub's page costs one
+        pass over its list, where SQL had to join and sort all of the hub's rows.
+        """
+        names = [""] * (max(self.type_codes.values(), default=0) + 1)
+        for rel_type, code in self.type_codes.items():
+            names[code] = rel_type
+        tc = self.e_tc
+        kept = self.incident(u, mask, direction)
+        return heapq.nsmallest(limit, kept, key=lambda e: names[tc[e] // RANKS])
 
     @property
     def overlay_size(self) -> int:

@@ -127,14 +127,14 @@ class SqliteStore:
         limit = min(limit_per_node, MAX_EDGES_PER_NODE)
         if not wanted:
             return {}
-        return await self._reader.call(self._side.run, reads.edges_of, wanted, flt, limit)
+        return await self._walker.call(self._graph.edges_of, wanted, flt, limit)
 
     async def count_edges_of(self, node_ids: Iterable[str], flt: EdgeFilter) -> Mapping[str, int]:
         """Per node, how many relationships `edges_of` would hold without its cap."""
         wanted = list(dict.fromkeys(node_ids))
         if not wanted:
             return {}
-        return await self._reader.call(self._side.run, reads.count_edges_of, wanted, flt)
+        return await self._walker.call(self._graph.count_edges_of, wanted, flt)
 
     async def list_nodes(self, query: NodeQuery, *, first: int, after: str | None) -> Page[Node]:
         """A page of nodes ordered by id, after the id `after`."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from graph_store import (
     MAX_EDGES_PER_NODE,
     Certainty,
     Direction,
     Edge,
+    Node,
     NodeKind,
     PartialDate,
     kind_of_id,
@@ -32,6 +33,8 @@ class RelationshipPage:
     offset: int
     has_next: bool
     total: int
+    others: Mapping[str, Node] = field(default_factory=dict)
+    """The far ends of `edges` by id, when the caller asked for them (`with_others`)."""
 
     def cursor(self, index: int) -> str:
         """The cursor of the `index`-th edge of this page."""
@@ -49,6 +52,7 @@ async def relationships_of(
     other_kinds: frozenset[NodeKind] | None = None,
     first: int = 20,
     after: str | None = None,
+    with_others: bool = False,
 ) -> RelationshipPage:
     """The page of `node_id`'s relationships that the arguments select.
 
@@ -59,6 +63,8 @@ async def relationships_of(
     `other_kinds` keeps edges whose other end is of those kinds (e.g. an organisation's
     clusters among all its MEMBER_OF relationships); the store cannot filter or count by the
     other end's kind, so such a page reads the whole (capped) list and counts it.
+    `with_others` also loads the far ends (batched like the edges), for a selection that
+    shows them: one awaited load per page instead of one per relationship.
     """
     check_first(first)
     start = decode_offset(after, CURSOR_TAG)
@@ -77,10 +83,16 @@ async def relationships_of(
         if total >= limit:
             total = max(total, await ctx.loaders.count_edges(node_id, flt))
     chunk = tuple(edges[start : start + first])
+    others: dict[str, Node] = {}
+    if with_others and chunk:
+        far = list(dict.fromkeys(e.other(node_id) for e in chunk))
+        loaded = await ctx.loaders.nodes.load_many(far)
+        others = {n.id: n for n in loaded if n is not None}
     return RelationshipPage(
         owner=node_id,
         edges=chunk,
         offset=start,
         has_next=start + first < len(edges),
         total=total,
+        others=others,
     )

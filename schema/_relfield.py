@@ -12,8 +12,9 @@ from graph_store import NodeKind as ModelNodeKind
 from graph_store import PartialDate
 from resolvers import Context, relationships_of
 from schema._guard import contacts
+from schema._selection import selects_any
 from schema.enums import Certainty, model_certainty
-from schema.node import RelationshipConnection
+from schema.node import ENDPOINT_FIELDS, RelationshipConnection
 
 __all__ = ["relationship_field"]
 
@@ -58,8 +59,9 @@ def relationship_field(
             other_kinds=other_kinds,
             first=20 if first is None else first,
             after=after,
+            with_others=selects_any(info, ENDPOINT_FIELDS),
         )
-        return RelationshipConnection.from_page(page, after=after)
+        return RelationshipConnection.from_page(page, after=after, holder=self)
 
     if contact_details:
         return strawberry.field(

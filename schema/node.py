@@ -21,10 +21,12 @@ from graph_store import NodeKind as ModelNodeKind
 from graph_store import NotFound, PartialDate
 from resolvers import Context, RelationshipPage, relationships_of
 from schema._guard import person_roles
+from schema._selection import selects_any
 from schema.connection import PageInfo
 from schema.enums import Certainty, Direction, NodeKind, model_certainty
 
 __all__ = [
+    "ENDPOINT_FIELDS",
     "Node",
     "Relationship",
     "RelationshipConnection",
@@ -41,6 +43,8 @@ class _FromRecord(Protocol):
 
 
 _NODE_TYPES: dict[ModelNodeKind, type[_FromRecord]] = {}
+ENDPOINT_FIELDS = frozenset({"other", "from", "to"})
+"""Fields of a relationship page that show its endpoints (GraphQL names)."""
 N = TypeVar("N")
 
 
@@ -109,8 +113,9 @@ class Node:
             min_certainty=model_certainty(min_certainty),
             first=20 if first is None else first,
             after=after,
+            with_others=selects_any(info, ENDPOINT_FIELDS),
         )
-        return RelationshipConnection.from_page(page, after=after)
+        return RelationshipConnection.from_page(page, after=after, holder=self)
 
     @classmethod
     def resolve_type(
@@ -244,11 +249,19 @@ class RelationshipConnection:
     total_count: int
 
     @classmethod
-    def from_page(cls, page: RelationshipPage, *, after: str | None) -> RelationshipConnection:
-        """The connection of a page from `resolvers.relationships_of`."""
+    def from_page(
+        cls, page: RelationshipPage, *, after: str | None, holder: Node | None = None
+    ) -> RelationshipConnection:
+        """The connection of a page from `resolvers.relationships_of`; the node listing it
+        (`holder`) and the far ends the page loaded are handed to the relationships."""
+        held: dict[str, Node] = {i: node_from_record(n) for i, n in page.others.items()}
+        if holder is not None:
+            held[str(holder.id)] = holder
         edges = [
             RelationshipEdge(
-                cursor=page.cursor(i), node=Relationship.from_record(edge), owner=page.owner
+                cursor=page.cursor(i),
+                node=Relationship.from_record(edge, held),
+                owner=page.owner,
             )
             for i, edge in enumerate(page.edges)
         ]

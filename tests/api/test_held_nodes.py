@@ -3,8 +3,9 @@
 A relationship of a path or of a neighbourhood resolves `from` and `to` from the nodes the
 store's answer already carries. Through the DataLoader every endpoint would cost graphql-core
 an asyncio task (and a gather), however cheap the cached load: here the tasks of one request
-must not grow with the number of relationships. A relationship listed from a node, whose page
-knows only ids, still loads its endpoints, and agrees with the held ones.
+must not grow with the number of relationships. A relationship page listed from a node loads
+the far ends of its edges with the page, once, when the selection shows them, and agrees with
+the held ones.
 """
 
 from __future__ import annotations
@@ -167,3 +168,36 @@ async def test_path_relationships_hand_back_their_nodes(held_store: GraphStore) 
         walked = {step["from"]["id"], step["to"]["id"]}
         assert walked == {rel["from"]["id"], rel["to"]["id"]}
     assert tasks < 2 * len(steps), tasks
+
+
+LISTED_BY_FRAGMENT = """
+query L($id: ID!) {
+  node(id: $id) { relationships(first: 100) { edges { ...Far } } }
+}
+fragment Far on RelationshipEdge { other { id name } }"""
+
+LISTED_TYPES_ONLY = """
+query L($id: ID!) {
+  node(id: $id) { relationships(first: 100) { totalCount edges { node { type } } } }
+}"""
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_relationship_page_loads_its_far_ends_once_and_only_when_shown(
+    held_store: GraphStore,
+) -> None:
+    batch = _batch()
+    names = {n.id: n.name for n in batch.nodes}
+    for query in (LISTED, LISTED_BY_FRAGMENT):
+        data, tasks, loads = await _run(held_store, query, {"id": HUB})
+        edges = data["node"]["relationships"]["edges"]
+        assert len(edges) == MEMBERS
+        assert {e["other"]["id"] for e in edges} == set(names) - {HUB}
+        if "name" in edges[0]["other"]:
+            assert all(e["other"]["name"] == names[e["other"]["id"]] for e in edges)
+        assert tasks < MEMBERS, tasks  # no task per far end
+        assert loads == 2, loads  # the hub, then every far end in one batch
+
+    data, _, loads = await _run(held_store, LISTED_TYPES_ONLY, {"id": HUB})
+    assert data["node"]["relationships"]["totalCount"] == MEMBERS
+    assert loads == 1, loads  # far ends not shown: not loaded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from graph_store import Batch, Certainty, Direction, EdgeFilter, GraphStore, PartialDate
 from tests.contract import _oracle
 from tests.contract._build import edge, node, random_graph
@@ -160,3 +162,32 @@ async def test_edges_of_matches_a_reference_for_many_filters_on_a_random_graph(
         got = await store.edges_of(ids, flt, limit_per_node=4)
         expected = {i: _oracle.edges_of(graph.edges, i, flt, 4) for i in ids}
         assert {i: [e.id for e in got[i]] for i in ids} == expected, flt
+
+
+async def test_edges_of_follows_later_writes_that_add_change_and_delete_relationships(
+    store: GraphStore,
+) -> None:
+    """Pages after small writes: the embedded store answers them from patched index lists."""
+    graph = random_graph(31, nodes=18, edges=50, loops=3)
+    first, rest = graph.edges[:35], graph.edges[35:]
+    await store.apply(Batch(nodes=graph.nodes, edges=first))
+    changed = tuple(replace(e, until=None, since=None) for e in first[:6])
+    deleted = tuple(e.id for e in first[6:12])
+    await store.apply(Batch(edges=(*rest, *changed), delete_edges=deleted))
+    final = {e.id: e for e in graph.edges if e.id not in deleted} | {e.id: e for e in changed}
+    ids = [n.id for n in graph.nodes]
+
+    for flt in (
+        EdgeFilter(),
+        EdgeFilter(direction=Direction.IN),
+        EdgeFilter(as_of=PartialDate.parse("2010")),
+        EdgeFilter(min_certainty=Certainty.INFERRED, direction=Direction.OUT),
+    ):
+        got = await store.edges_of(ids, flt, limit_per_node=5)
+        counts = await store.count_edges_of(ids, flt)
+        assert {i: [e.id for e in got[i]] for i in ids} == {
+            i: _oracle.edges_of(final.values(), i, flt, 5) for i in ids
+        }, flt
+        assert dict(counts) == {
+            i: len(_oracle.edges_of(final.values(), i, flt, 10**9)) for i in ids
+        }, flt
