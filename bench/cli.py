@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--clients", default=None, help="concurrencies (default 1,8,32)")
     p.add_argument("--duration", type=float, default=None, help="seconds per cell (default 20)")
     p.add_argument("--warmup", type=float, default=None, help="warm-up seconds (default 2)")
-    p.add_argument("--workers", type=int, default=1, help="server worker processes (default 1)")
+    p.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (default 2: one per core)"
+    )
     p.add_argument("--workloads", default=",".join(WORKLOADS), help="which workloads")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     p.add_argument("--cache", type=Path, default=ROOT / "var" / "bench", help="data and stores")

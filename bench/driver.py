@@ -3,7 +3,9 @@
 Each client sends its next request as soon as the previous answer arrived, so N is the number
 of requests in flight. Bodies are encoded once up front and answers are checked without
 parsing the JSON: the driver shares the machine's cores with the server, and every
-microsecond it spends is one the server does not get.
+microsecond it spends is one the server does not get. For the same reason the client is the
+lean HTTP/1.1 pool of `bench/http1.py`, not httpx (which cost more CPU per request than the
+server); it asks for gzip as browsers do, so the server's compression is measured.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import httpx
-
+from bench.http1 import Http1Error, Http1Pool
 from bench.workloads import Request
 
 __all__ = ["CellResult", "percentile", "run_cell"]
@@ -26,6 +27,7 @@ _GRAPHQL_RESPONSE = "application/graphql-response+json"
 _CALLS = re.compile(r"calls=(\d+)")
 _DUR = re.compile(r"dur=([\d.]+)")
 _ERROR_SAMPLES = 3
+_TIMEOUT_S = 60.0
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float:
@@ -79,22 +81,22 @@ def encode(requests: Sequence[Request]) -> list[bytes]:
 
 
 async def _loop(
-    client: httpx.AsyncClient, bodies: list[bytes], turn: itertools.count, end: float, tally: _Tally
+    pool: Http1Pool, bodies: list[bytes], turn: itertools.count, end: float, tally: _Tally
 ) -> None:
     while time.perf_counter() < end:
         body = bodies[next(turn) % len(bodies)]
         started = time.perf_counter()
         try:
-            response = await client.post("/graphql", content=body)
-        except httpx.HTTPError as exc:
+            reply = await pool.post("/graphql", body)
+        except (Http1Error, TimeoutError) as exc:
             tally.latencies.append(time.perf_counter() - started)
             tally.error(f"{type(exc).__name__}: {exc}")
             continue
         tally.latencies.append(time.perf_counter() - started)
-        content = response.content
-        if response.status_code != 200 or b'"errors"' in content:
-            tally.error(f"HTTP {response.status_code}: {content[:300].decode(errors='replace')}")
-        timing = response.headers.get("server-timing")
+        content = reply.body
+        if reply.status != 200 or b'"errors"' in content:
+            tally.error(f"HTTP {reply.status}: {content[:300].decode(errors='replace')}")
+        timing = reply.headers.get("server-timing")
         if timing and (calls := _CALLS.search(timing)) and (dur := _DUR.search(timing)):
             tally.calls += int(calls.group(1))
             tally.store_s += float(dur.group(1)) / 1000
@@ -102,12 +104,12 @@ async def _loop(
 
 
 async def _run(
-    client: httpx.AsyncClient, bodies: list[bytes], clients: int, seconds: float
+    pool: Http1Pool, bodies: list[bytes], clients: int, seconds: float
 ) -> tuple[_Tally, float]:
     tally, turn = _Tally(), itertools.count()
     started = time.perf_counter()
     end = started + seconds
-    await asyncio.gather(*(_loop(client, bodies, turn, end, tally) for _ in range(clients)))
+    await asyncio.gather(*(_loop(pool, bodies, turn, end, tally) for _ in range(clients)))
     return tally, time.perf_counter() - started
 
 
@@ -122,14 +124,13 @@ async def run_cell(
 ) -> CellResult:
     """Drive `requests` (in turn, cycling) with `clients` clients for `duration_s` seconds."""
     bodies = encode(requests)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"accept": _GRAPHQL_RESPONSE, "content-type": "application/json"}
-    async with httpx.AsyncClient(
-        base_url=base, timeout=60.0, limits=limits, headers=headers
-    ) as client:
+    pool = Http1Pool(base, clients, _TIMEOUT_S, accept=_GRAPHQL_RESPONSE, compressed=True)
+    try:
         if warmup_s > 0:
-            await _run(client, bodies, clients, warmup_s)
-        tally, elapsed = await _run(client, bodies, clients, duration_s)
+            await _run(pool, bodies, clients, warmup_s)
+        tally, elapsed = await _run(pool, bodies, clients, duration_s)
+    finally:
+        await pool.aclose()
     values = sorted(x * 1000 for x in tally.latencies)
     count = len(values)
     return CellResult(

@@ -16,7 +16,7 @@ tells a slow server from a busy host. ICN_LOAD_WORKERS (default 2, one per core 
 machine, as a deployment would run) sets the server's WORKERS;
 memory and CPU are then summed over its processes. If the server falls BACKLOG_S behind, the
 run stops early and fails rather than queueing for minutes. The client is the lean keep-alive
-pool of tests/resilience/_http1.py: httpx spent more CPU per request than the server did.
+pool of bench/http1.py: httpx spent more CPU per request than the server did.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from typing import Any
 
 import pytest
 
+from bench.http1 import Http1Error, Http1Pool
 from tests.api.conftest import DATA_DIR
 from tests.conftest import sqlite_uri
-from tests.resilience._http1 import Http1Error, Http1Pool
 from tests.resilience._mix import Operation, discover, mix
 from tests.resilience._report import record
 from tests.resilience._server import (

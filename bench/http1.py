@@ -1,16 +1,18 @@
-"""A lean HTTP/1.1 client for the load test: a fixed pool of keep-alive connections.
+"""A lean HTTP/1.1 client for load generators: a fixed pool of keep-alive connections.
 
 Why not httpx: on this 2-core machine httpx's AsyncClient spent about 6.6 ms of CPU per request
-(98% of a core at 149 requests/s), more than the server it was measuring (4.3 ms). The load test
-then measured the client. Writing a prepared request and reading a Content-Length (or chunked)
-response over asyncio streams costs a small fraction of that, so the offered rate is what the
-server sees. It speaks only what the test needs: POST, no compression, no redirects, no TLS.
+(98% of a core at 149 requests/s), more than the server it was measuring (4.3 ms). A load test
+or a benchmark on the same cores then measures the client. Writing a prepared request and
+reading a Content-Length (or chunked) response over asyncio streams costs a small fraction of
+that, so the offered rate is what the server sees. It speaks only what the bench and the load
+test need: POST, optional gzip, no redirects, no TLS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -29,10 +31,11 @@ class Http1Error(Exception):
 
 @dataclass(frozen=True)
 class Reply:
-    """Status code and body of one response."""
+    """Status code, body (decompressed) and headers (lower-case names) of one response."""
 
     status: int
     body: bytes
+    headers: dict[str, str]
 
 
 class _Connection:
@@ -52,7 +55,16 @@ class Http1Pool:
     opened by a later request: a server restart does not poison the pool.
     """
 
-    def __init__(self, base_url: str, size: int, timeout_s: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        size: int,
+        timeout_s: float,
+        *,
+        accept: str = "application/json",
+        compressed: bool = False,
+    ) -> None:
+        """`compressed` asks for gzip (as browsers do), so the server's compression is in."""
         parts = urlsplit(base_url)
         if parts.scheme != "http" or parts.hostname is None:
             raise ValueError(f"not a plain http:// URL: {base_url!r}")
@@ -62,13 +74,16 @@ class Http1Pool:
         self._idle: list[_Connection] = []
         self._slots = asyncio.Semaphore(size)
         self._authority = f"{self._host}:{self._port}".encode()
+        self._accept = b"\r\nAccept: " + accept.encode()
+        if compressed:
+            self._accept += b"\r\nAccept-Encoding: gzip"
 
     async def post(self, path: str, body: bytes, content_type: str = "application/json") -> Reply:
         """POST `body` to `path`; the status and body of the answer."""
         head = (
             b"POST " + path.encode() + b" HTTP/1.1\r\nHost: " + self._authority
             + b"\r\nContent-Type: " + content_type.encode()
-            + b"\r\nAccept: application/json\r\nContent-Length: "
+            + self._accept + b"\r\nContent-Length: "
             + str(len(body)).encode() + b"\r\n\r\n"
         )  # fmt: skip
         async with self._slots:
@@ -140,9 +155,11 @@ class Http1Pool:
                 body = await _read_chunked(reader)
             else:
                 raise Http1Error("response has neither Content-Length nor chunked encoding")
-        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            if headers.get("content-encoding", "").lower() == "gzip":
+                body = gzip.decompress(body)
+        except (OSError, EOFError, asyncio.IncompleteReadError, ValueError) as exc:
             raise Http1Error(f"{type(exc).__name__} while reading the body") from exc
-        return Reply(status, body), headers.get("connection", "").lower() != "close"
+        return Reply(status, body, headers), headers.get("connection", "").lower() != "close"
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
