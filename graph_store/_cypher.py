@@ -19,10 +19,10 @@ from graph_store.records import Direction
 __all__ = [
     "AWAIT_INDEXES",
     "CHANGE_SEQ",
-    "COUNT_EDGES_OF",
     "EDGES_AMONG",
     "EDGES_BY_ID",
     "EDGES_OF",
+    "EDGE_PAGES",
     "EDGE_TYPE_COUNTS",
     "ENSURE_META",
     "ENTITY",
@@ -162,7 +162,7 @@ RETURN id, edges
 """Accepted relationships of many nodes, per direction so a hub's other side is never read;
 DISTINCT keeps a self-loop once although an undirected pattern meets it both ways."""
 
-COUNT_EDGES_OF: Mapping[Direction, str] = {
+EDGE_PAGES: Mapping[Direction, str] = {
     d: f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
@@ -171,22 +171,37 @@ CALL (n) {{
     WHERE {_accepts("r")}
     RETURN count(DISTINCT r) AS total
 }}
-RETURN id, total
+CALL (n) {{
+    MATCH (n){left}[r]{right}(m)
+    WHERE {_accepts("r")}
+    WITH DISTINCT r, m
+    ORDER BY type(r), m.id, r.id
+    LIMIT $limit
+    RETURN collect({_edge_map("r")}) AS edges,
+           collect(CASE WHEN $ends THEN properties(m) END) AS ends
+}}
+RETURN id, total, edges, ends
 """
     for d, (left, right) in _ARROWS.items()
 }
-"""How many relationships EDGES_OF accepts per node, uncapped (DISTINCT: a self-loop once)."""
+"""EDGES_OF's page per node with its uncapped total (DISTINCT: a self-loop once) and, when
+`$ends`, the far end of each listed relationship (collect drops the nulls otherwise)."""
 
 NEIGHBOURS: Mapping[Direction, str] = {
     d: f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}}){left}[r]{right}(m:{ENTITY})
-WHERE {_accepts("r")}
-RETURN DISTINCT m.id AS id
+WHERE {_accepts("r")} AND NOT m.id IN $known
+WITH DISTINCT m.id AS mid
+ORDER BY mid
+LIMIT $take
+RETURN mid
 """
     for d, (left, right) in _ARROWS.items()
 }
-"""One BFS level of a neighbourhood, per walking direction."""
+"""One BFS level of a neighbourhood, per walking direction: the `$take` smallest ids not yet
+`$known`. A level through a hub meets thousands of nodes, of which a neighbourhood keeps the
+first few in id order; cutting in Cypher keeps the rest off the wire."""
 
 EDGES_AMONG = f"""
 UNWIND $ids AS id

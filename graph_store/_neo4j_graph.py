@@ -91,7 +91,9 @@ async def neighbourhood(
     """BFS level by level (one query per level), then the kept nodes and the edges among them.
 
     Levels are visited in depth order, so once more than `limit` nodes are known no deeper
-    node can be kept and the walk stops early: the answer is already truncated.
+    node can be kept and the walk stops early: the answer is already truncated. Each level
+    therefore asks only for its first `limit + 1 - known` new ids: the kept ones, and one to
+    tell whether more were cut.
     """
     await _require(tx, (center,))
     params = filter_params(flt)
@@ -100,7 +102,10 @@ async def neighbourhood(
     for level in range(1, depth + 1):
         if not frontier or len(depths) > limit:
             break
-        rows = await run(tx, q.NEIGHBOURS[flt.direction], ids=frontier, **params)
+        take = limit + 1 - len(depths)
+        rows = await run(
+            tx, q.NEIGHBOURS[flt.direction], ids=frontier, known=list(depths), take=take, **params
+        )
         frontier = sorted({i for (i,) in rows} - depths.keys())
         depths.update(dict.fromkeys(frontier, level))
     order = sorted(depths, key=lambda i: (depths[i], i))

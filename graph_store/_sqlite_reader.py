@@ -23,7 +23,17 @@ from graph_store._sqlite_schema import read_meta
 from graph_store._traversal import TraversalIndex
 from graph_store.errors import NotFound
 from graph_store.model import RELATIONSHIP_TYPES, NodeKind
-from graph_store.records import Edge, EdgeFilter, Path, PathQuery, Stats, Step, Subgraph
+from graph_store.records import (
+    Edge,
+    EdgeFilter,
+    EdgePage,
+    Node,
+    Path,
+    PathQuery,
+    Stats,
+    Step,
+    Subgraph,
+)
 
 __all__ = ["GraphSide", "ReadSide", "snapshot"]
 
@@ -86,34 +96,49 @@ class GraphSide:
         self, conn: sqlite3.Connection, node_ids: list[str], flt: EdgeFilter, limit: int
     ) -> dict[str, list[Edge]]:
         """Per node, a page of its relationships chosen on the index, then read by row id."""
-        if (flt.types is not None and not flt.types) or limit <= 0:
-            return {node_id: [] for node_id in node_ids}
+        pages = self.edge_pages(conn, node_ids, flt, limit, with_ends=False)
+        return {node_id: list(page.edges) for node_id, page in pages.items()}
+
+    def edge_pages(
+        self,
+        conn: sqlite3.Connection,
+        node_ids: list[str],
+        flt: EdgeFilter,
+        limit: int,
+        with_ends: bool,
+    ) -> dict[str, EdgePage]:
+        """Per node: the page and total from one pass over its neighbour list, then the
+        page's rows (and far ends) read by row id, all in one snapshot."""
+        if flt.types is not None and not flt.types:
+            return {node_id: EdgePage((), 0, {}) for node_id in node_ids}
         with snapshot(conn):
             ix = self._index(conn)
             mask = ix.mask(flt)
-            pages = {
-                node_id: ix.page(ix.idx[node_id], mask, flt.direction, limit)
-                for node_id in node_ids
-                if node_id in ix.idx
-            }
-            edges = reads.edges_by_eid(conn, {e for page in pages.values() for e in page})
-        return {node_id: [edges[e] for e in pages.get(node_id, ())] for node_id in node_ids}
-
-    def count_edges_of(
-        self, conn: sqlite3.Connection, node_ids: list[str], flt: EdgeFilter
-    ) -> dict[str, int]:
-        """Per node, how many relationships `edges_of` accepts, counted on the index."""
-        if flt.types is not None and not flt.types:
-            return dict.fromkeys(node_ids, 0)
-        with snapshot(conn):
-            ix = self._index(conn)
-        mask = ix.mask(flt)
-        return {
-            node_id: len(ix.incident(ix.idx[node_id], mask, flt.direction))
-            if node_id in ix.idx
-            else 0
-            for node_id in node_ids
-        }
+            chosen: dict[str, tuple[int, list[int], int]] = {}
+            for node_id in node_ids:
+                u = ix.idx.get(node_id)
+                if u is not None:
+                    kept = ix.incident(u, mask, flt.direction)
+                    chosen[node_id] = (u, ix.first(kept, limit), len(kept))
+            eids = {e for _, page, _ in chosen.values() for e in page}
+            edges = reads.edges_by_eid(conn, eids)
+            ends: dict[int, Node] = {}
+            if with_ends:
+                far = {ix.e_src[e] for e in eids} | {ix.e_dst[e] for e in eids}
+                ends = reads.nodes_by_nid(conn, far)
+        result: dict[str, EdgePage] = {}
+        for node_id in node_ids:
+            if node_id not in chosen:
+                result[node_id] = EdgePage((), 0, {})
+                continue
+            u, page, total = chosen[node_id]
+            far_ends: dict[str, Node] = {}
+            if with_ends:
+                for e in page:
+                    other = ends[ix.e_dst[e] if ix.e_src[e] == u else ix.e_src[e]]
+                    far_ends[other.id] = other
+            result[node_id] = EdgePage(tuple(edges[e] for e in page), total, far_ends)
+        return result
 
     def neighbourhood(
         self, conn: sqlite3.Connection, node_id: str, depth: int, flt: EdgeFilter, limit: int

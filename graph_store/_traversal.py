@@ -295,19 +295,18 @@ class TraversalIndex:
         a_lo, a_hi, e_lo, e_hi = mask.as_of_lo, mask.as_of_hi, self.e_lo, self.e_hi
         return [e for e in eids if ok[tc[e]] and e_lo[e] <= a_hi and e_hi[e] >= a_lo]
 
-    def page(self, u: int, mask: EdgeMask | None, direction: Direction, limit: int) -> list[int]:
-        """Eids of node u's first `limit` accepted relationships by (type, other id, edge id).
+    def first(self, eids: list[int], limit: int) -> list[int]:
+        """The first `limit` of `incident`'s eids by (type, other id, edge id).
 
-        The neighbour list is already in (other id, edge id) order, so a stable selection by
-        type name gives the contract's order without reading a row: a hub's page costs one
-        pass over its list, where SQL had to join and sort all of the hub's rows.
+        The list is already in (other id, edge id) order, so a stable selection by type name
+        gives the contract's order without reading a row: a hub's page costs one pass over its
+        list, where SQL had to join and sort all of the hub's rows.
         """
         names = [""] * (max(self.type_codes.values(), default=0) + 1)
         for rel_type, code in self.type_codes.items():
             names[code] = rel_type
         tc = self.e_tc
-        kept = self.incident(u, mask, direction)
-        return heapq.nsmallest(limit, kept, key=lambda e: names[tc[e] // RANKS])
+        return heapq.nsmallest(limit, eids, key=lambda e: names[tc[e] // RANKS])
 
     @property
     def overlay_size(self) -> int:

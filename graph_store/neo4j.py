@@ -30,6 +30,7 @@ from graph_store.records import (
     Batch,
     Edge,
     EdgeFilter,
+    EdgePage,
     Health,
     Node,
     NodeQuery,
@@ -174,17 +175,33 @@ class Neo4jStore:
         return result
 
     @translating
-    async def count_edges_of(self, node_ids: Iterable[str], flt: EdgeFilter) -> Mapping[str, int]:
-        """Per node, how many relationships `edges_of` would hold without its cap (one query)."""
+    async def edge_pages(
+        self,
+        node_ids: Iterable[str],
+        flt: EdgeFilter,
+        *,
+        limit_per_node: int,
+        with_ends: bool = False,
+    ) -> Mapping[str, EdgePage]:
+        """Pages, totals and far ends of many nodes' relationships in one query."""
+        if limit_per_node < 0:
+            raise BadUserInput("limit_per_node must not be negative")
         wanted = list(dict.fromkeys(node_ids))
-        result = dict.fromkeys(wanted, 0)
+        result = {i: EdgePage((), 0, {}) for i in wanted}
         if not wanted:
             return result
         rows = await self._db.execute(
-            q.COUNT_EDGES_OF[flt.direction], ids=wanted, **filter_params(flt)
+            q.EDGE_PAGES[flt.direction],
+            ids=wanted,
+            limit=min(limit_per_node, MAX_EDGES_PER_NODE),
+            ends=with_ends,
+            **filter_params(flt),
         )
-        for node_id, total in rows:
-            result[node_id] = int(total)
+        for node_id, total, edges, ends in rows:
+            found = [edge_from(row) for row in edges]
+            found.sort(key=lambda e, at=node_id: (e.type, e.other(at), e.id))
+            far = {n.id: n for n in (node_from(props) for props in ends)}
+            result[node_id] = EdgePage(tuple(found), int(total), far)
         return result
 
     @translating

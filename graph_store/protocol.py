@@ -16,6 +16,7 @@ from graph_store.records import (
     Batch,
     Edge,
     EdgeFilter,
+    EdgePage,
     Health,
     Node,
     NodeQuery,
@@ -79,13 +80,21 @@ class GraphStore(Protocol):
         """
         ...
 
-    async def count_edges_of(self, node_ids: Iterable[str], flt: EdgeFilter) -> Mapping[str, int]:
-        """How many relationships `edges_of(node_ids, flt)` would hold per node without a cap.
+    async def edge_pages(
+        self,
+        node_ids: Iterable[str],
+        flt: EdgeFilter,
+        *,
+        limit_per_node: int,
+        with_ends: bool = False,
+    ) -> Mapping[str, EdgePage]:
+        """Per node, a page of relationships in one call: the first `limit_per_node` that
+        `edges_of` lists, how many `edges_of` would hold without any cap (a self-loop counts
+        once), and with `with_ends` the nodes at the far end of the listed ones.
 
-        Same filter semantics as `edges_of` (types, direction, as-of, minimum certainty; a
-        self-loop counts once), but not cut at MAX_EDGES_PER_NODE. Lets a page read only its
-        first edges (`limit_per_node`) and still show an exact total. Every requested id is a
-        key; unknown ids count 0.
+        A relationship page would otherwise take three dependent calls (list, count, far ends),
+        each a round trip on a server store. Every requested id is a key; an unknown id has an
+        empty page and a total of 0.
         """
         ...
 

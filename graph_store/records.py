@@ -20,6 +20,7 @@ __all__ = [
     "Direction",
     "Edge",
     "EdgeFilter",
+    "EdgePage",
     "Health",
     "Node",
     "NodeQuery",
@@ -263,6 +264,16 @@ def path_sort_key(node_ids: tuple[str, ...], edge_ids: tuple[str, ...]) -> tuple
     whichever backend computed it.
     """
     return (len(edge_ids), node_ids, edge_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class EdgePage:
+    """One node's first relationships, how many it has in all, and the listed ones' far ends."""
+
+    edges: tuple[Edge, ...]
+    total: int
+    ends: Mapping[str, Node]
+    """Far ends of `edges` by id when asked for (the node itself for a self-loop), else empty."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from graph_store.records import (
     Batch,
     Edge,
     EdgeFilter,
+    EdgePage,
     Health,
     Node,
     NodeQuery,
@@ -129,12 +130,22 @@ class SqliteStore:
             return {}
         return await self._walker.call(self._graph.edges_of, wanted, flt, limit)
 
-    async def count_edges_of(self, node_ids: Iterable[str], flt: EdgeFilter) -> Mapping[str, int]:
-        """Per node, how many relationships `edges_of` would hold without its cap."""
+    async def edge_pages(
+        self,
+        node_ids: Iterable[str],
+        flt: EdgeFilter,
+        *,
+        limit_per_node: int,
+        with_ends: bool = False,
+    ) -> Mapping[str, EdgePage]:
+        """Pages, totals and far ends of many nodes' relationships, chosen on the index."""
+        if limit_per_node < 0:
+            raise BadUserInput("limit_per_node must not be negative")
         wanted = list(dict.fromkeys(node_ids))
         if not wanted:
             return {}
-        return await self._walker.call(self._graph.count_edges_of, wanted, flt)
+        limit = min(limit_per_node, MAX_EDGES_PER_NODE)
+        return await self._walker.call(self._graph.edge_pages, wanted, flt, limit, with_ends)
 
     async def list_nodes(self, query: NodeQuery, *, first: int, after: str | None) -> Page[Node]:
         """A page of nodes ordered by id, after the id `after`."""

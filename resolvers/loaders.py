@@ -1,4 +1,4 @@
-"""Per-request DataLoaders: nodes by id, relationships of nodes and their counts, batched."""
+"""Per-request DataLoaders: nodes by id, relationships of nodes, and pages of them, batched."""
 
 from __future__ import annotations
 
@@ -7,30 +7,30 @@ from collections.abc import Iterable, Sequence
 
 from strawberry.dataloader import DataLoader
 
-from graph_store import MAX_EDGES_PER_NODE, Edge, EdgeFilter, GraphStore, Node
+from graph_store import MAX_EDGES_PER_NODE, Edge, EdgeFilter, EdgePage, GraphStore, Node
 
-__all__ = ["CountKey", "EdgeKey", "Loaders"]
+__all__ = ["EdgeKey", "Loaders", "PageKey"]
 
 EdgeKey = tuple[str, EdgeFilter, int]
 """A request for one node's first relationships under one filter: (node id, filter, limit)."""
 
-CountKey = tuple[str, EdgeFilter]
-"""A request for how many relationships one node has under one filter."""
+PageKey = tuple[str, EdgeFilter, int, bool]
+"""A request for one node's page: (node id, filter, limit, with the far ends)."""
 
 
 class Loaders:
     """The DataLoaders of one request: every resolver asks these, never the store directly.
 
-    However many nodes a query touches, each level of the query costs one `get_nodes` call,
-    one `edges_of` call per distinct (filter, limit) and at most one `count_edges_of` call per
-    distinct filter, so the number of store calls does not grow with the length of a list.
+    However many nodes a query touches, each level of the query costs one `get_nodes` call and
+    one `edges_of` or `edge_pages` call per distinct (filter, limit), so the number of store
+    calls does not grow with the length of a list.
     """
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self.nodes: DataLoader[str, Node | None] = DataLoader(self._load_nodes)
         self.edges: DataLoader[EdgeKey, Sequence[Edge]] = DataLoader(self._load_edges)
-        self.counts: DataLoader[CountKey, int] = DataLoader(self._load_counts)
+        self.pages: DataLoader[PageKey, EdgePage] = DataLoader(self._load_pages)
 
     async def node(self, node_id: str) -> Node | None:
         """One node, or None if it does not exist."""
@@ -46,9 +46,13 @@ class Loaders:
         """
         return await self.edges.load((node_id, flt, min(max(limit, 0), MAX_EDGES_PER_NODE)))
 
-    async def count_edges(self, node_id: str, flt: EdgeFilter) -> int:
-        """How many accepted relationships one node has (not capped like `edges_of`)."""
-        return await self.counts.load((node_id, flt))
+    async def page(self, node_id: str, flt: EdgeFilter, *, limit: int, with_ends: bool) -> EdgePage:
+        """One node's first `limit` relationships, its total, and the far ends if asked.
+
+        Its far ends are primed into the node loader, so fields that load them find them.
+        """
+        limit = min(max(limit, 0), MAX_EDGES_PER_NODE)
+        return await self.pages.load((node_id, flt, limit, with_ends))
 
     def prime(self, nodes: Iterable[Node]) -> None:
         """Remember nodes a resolver already holds, so nested fields do not fetch them again."""
@@ -58,7 +62,7 @@ class Loaders:
         """Forget everything (after a write, so results show the new state)."""
         self.nodes.clear_all()
         self.edges.clear_all()
-        self.counts.clear_all()
+        self.pages.clear_all()
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self._store.get_nodes(ids)
@@ -83,13 +87,20 @@ class Loaders:
                 found[node_id, flt] = edges
         return [tuple(found.get((node_id, flt), ()))[:limit] for node_id, flt, limit in keys]
 
-    async def _load_counts(self, keys: list[CountKey]) -> list[int]:
-        by_filter: dict[EdgeFilter, list[str]] = {}
-        for node_id, flt in keys:
-            by_filter.setdefault(flt, []).append(node_id)
-        filters = list(by_filter)
+    async def _load_pages(self, keys: list[PageKey]) -> list[EdgePage]:
+        groups: dict[tuple[EdgeFilter, int, bool], list[str]] = {}
+        for node_id, flt, limit, with_ends in keys:
+            groups.setdefault((flt, limit, with_ends), []).append(node_id)
+        calls = list(groups)
         answers = await asyncio.gather(
-            *(self._store.count_edges_of(by_filter[flt], flt) for flt in filters)
+            *(
+                self._store.edge_pages(groups[c], c[0], limit_per_node=c[1], with_ends=c[2])
+                for c in calls
+            )
         )
-        found = dict(zip(filters, answers, strict=True))
-        return [found[flt].get(node_id, 0) for node_id, flt in keys]
+        found = dict(zip(calls, answers, strict=True))
+        for answer in answers:
+            for page in answer.values():
+                self.prime(page.ends.values())
+        empty = EdgePage((), 0, {})
+        return [found[flt, limit, ends].get(node_id, empty) for node_id, flt, limit, ends in keys]

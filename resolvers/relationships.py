@@ -57,37 +57,35 @@ async def relationships_of(
     """The page of `node_id`'s relationships that the arguments select.
 
     Goes through the per-request loaders, so sibling nodes asking with the same filter share
-    one store call. Only the relationships up to the end of the page (plus one, for
-    `has_next`) are read; when there are that many, the exact total comes from a batched
-    store count, otherwise the list read is the whole list and its length is the total.
+    one store call (`edge_pages`: the page, its total and, if asked, its far ends together).
+    Only the relationships up to the end of the page (plus one, for `has_next`) are read.
     `other_kinds` keeps edges whose other end is of those kinds (e.g. an organisation's
     clusters among all its MEMBER_OF relationships); the store cannot filter or count by the
     other end's kind, so such a page reads the whole (capped) list and counts it.
-    `with_others` also loads the far ends (batched like the edges), for a selection that
-    shows them: one awaited load per page instead of one per relationship.
+    `with_others` also loads the far ends (in the same store call, or one batched load after
+    the `other_kinds` filter), for a selection that shows them: no load per relationship.
     """
     check_first(first)
     start = decode_offset(after, CURSOR_TAG)
     floor = effective_certainty(ctx, min_certainty)
     flt = edge_filter(types, direction=direction, as_of=as_of, min_certainty=floor)
+    others: Mapping[str, Node] = {}
     if other_kinds is not None:
-        every = await ctx.loaders.edges_of(node_id, flt)
-        edges = [e for e in every if kind_of_id(e.other(node_id)) in other_kinds]
+        # The whole (capped) list, filtered here; its far ends are loaded for the page only.
+        page = await ctx.loaders.page(node_id, flt, limit=MAX_EDGES_PER_NODE, with_ends=False)
+        edges = [e for e in page.edges if kind_of_id(e.other(node_id)) in other_kinds]
         total = len(edges)
+        chunk = tuple(edges[start : start + first])
+        if with_others and chunk:
+            far = await ctx.loaders.nodes.load_many([e.other(node_id) for e in chunk])
+            others = {n.id: n for n in far if n is not None}
     else:
         limit = min(start + first + 1, MAX_EDGES_PER_NODE)
-        edges = list(await ctx.loaders.edges_of(node_id, flt, limit=limit))
-        # A short read is the whole list; a full one needs the count (an exact one, even past
-        # the cap; never below what was read, should a write land between the two calls).
-        total = len(edges)
-        if total >= limit:
-            total = max(total, await ctx.loaders.count_edges(node_id, flt))
-    chunk = tuple(edges[start : start + first])
-    others: dict[str, Node] = {}
-    if with_others and chunk:
-        far = list(dict.fromkeys(e.other(node_id) for e in chunk))
-        loaded = await ctx.loaders.nodes.load_many(far)
-        others = {n.id: n for n in loaded if n is not None}
+        page = await ctx.loaders.page(node_id, flt, limit=limit, with_ends=with_others)
+        edges = list(page.edges)
+        total = page.total
+        chunk = tuple(edges[start : start + first])
+        others = page.ends
     return RelationshipPage(
         owner=node_id,
         edges=chunk,

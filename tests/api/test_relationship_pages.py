@@ -1,9 +1,9 @@
 """Relationship pages read only what they show, yet keep exact totals, order and cursors.
 
-A page of `first` relationships asks the store for `offset + first + 1` per node and takes
-`totalCount` from `count_edges_of` only when that read was full. These tests compare every
+A page of `first` relationships asks the store for `offset + first + 1` per node, with the
+total and (when shown) the far ends in the same `edge_pages` call. These tests compare every
 page with the node's whole list read straight from the store, and check which store calls a
-two-level query makes (one per level and kind, never one per node, never a whole list).
+two-level query makes (one per level, never one per node, never a whole list).
 """
 
 from __future__ import annotations
@@ -189,28 +189,28 @@ async def test_two_level_pages_equal_slices_of_the_whole_lists(
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_a_two_level_query_reads_page_ends_and_counts_only_full_lists(
+async def test_a_two_level_query_makes_one_page_call_per_level_and_nothing_else(
     paged_store: GraphStore,
 ) -> None:
     recording = RecordingStore(paged_store)
     data = await _run(recording, TWO_LEVELS, id=HUB, first=10, first2=5)  # type: ignore[arg-type]
 
-    reads = recording.named("edges_of")
-    counts = recording.named("count_edges_of")
-    # One read per level, each only as long as its page plus one; never a whole list.
-    assert [(list(args[0]), kwargs["limit_per_node"]) for args, kwargs in reads] == [
-        ([HUB], 11),
-        ([e["other"]["id"] for e in data["node"]["relationships"]["edges"]], 6),
-    ]
-    # Counts: one call per level at most, only for the nodes whose read came back full.
-    whole = await _whole(paged_store, [n.id for n in _batch().nodes], EdgeFilter())
+    pages = recording.named("edge_pages")
     shown = [e["other"]["id"] for e in data["node"]["relationships"]["edges"]]
-    assert [list(args[0]) for args, _ in counts] == [
-        [HUB],
-        [i for i in shown if len(whole[i]) >= 6],
+    # One call per level, each only as long as its page plus one; never a whole list. Level
+    # one shows its far ends (`other`), so it brings them along; level two does not.
+    assert [
+        (list(args[0]), kwargs["limit_per_node"], kwargs["with_ends"]) for args, kwargs in pages
+    ] == [([HUB], 11, True), (shown, 6, False)]
+    # The node itself is the only load: the far ends came with the page.
+    assert [list(args[0]) for args, _ in recording.named("get_nodes")] == [[HUB]]
+    assert sorted(name for name, _, _ in recording.calls) == [
+        "edge_pages",
+        "edge_pages",
+        "get_nodes",
     ]
-    assert len(counts[1][0][0]) > 0, "the test data should have long lists on level two"
-    assert len(recording.named("get_nodes")) <= 2  # the node, then the other ends
+    whole = await _whole(paged_store, shown, EdgeFilter())
+    assert any(len(whole[i]) >= 6 for i in shown), "the test data should have long lists"
 
 
 @pytest.mark.asyncio(loop_scope="session")

@@ -1,8 +1,8 @@
-"""count_edges_of counts exactly what edges_of lists, and edges_of's limit keeps a prefix.
+"""edge_pages totals count exactly what edges_of lists; its pages are edges_of's prefixes.
 
-A relationship page reads only its first edges (`limit_per_node`) and takes its total from
-`count_edges_of`, so the two must agree on every filter, on self-loops and parallel edges, and
-the count must not stop at the cap that `edges_of` has.
+A relationship page reads only its first edges (`limit_per_node`) and takes its total and far
+ends from the same `edge_pages` call, so page, total and list must agree on every filter, on
+self-loops and parallel edges, and the total must not stop at the cap that `edges_of` has.
 """
 
 from __future__ import annotations
@@ -20,6 +20,14 @@ from tests.contract import _oracle
 from tests.contract._build import edge, node, random_graph
 
 UNCAPPED = 1_000_000_000
+
+
+async def _totals(store: GraphStore, ids: list[str], flt: EdgeFilter) -> dict[str, int]:
+    """Each node's total from `edge_pages`, with an empty page (the total needs none)."""
+    pages = await store.edge_pages(ids, flt, limit_per_node=0)
+    assert all(not page.edges and not page.ends for page in pages.values())
+    return {node_id: page.total for node_id, page in pages.items()}
+
 
 FILTERS = (
     EdgeFilter(),
@@ -53,13 +61,13 @@ async def test_count_equals_the_uncut_edge_list_for_every_node_and_filter(
     ids = [n.id for n in graph.nodes]
 
     for flt in FILTERS:
-        counts = await store.count_edges_of(ids, flt)
+        counts = await _totals(store, ids, flt)
         lists = await store.edges_of(ids, flt)
         expected = {i: len(_oracle.edges_of(graph.edges, i, flt, UNCAPPED)) for i in ids}
         assert dict(counts) == expected, flt
         assert {i: len(lists[i]) for i in ids} == expected, flt
     # Not every count is zero: the filters do select something.
-    assert sum((await store.count_edges_of(ids, EdgeFilter())).values()) > len(graph.edges)
+    assert sum((await _totals(store, ids, EdgeFilter())).values()) > len(graph.edges)
 
 
 async def test_a_self_loop_counts_once_in_every_direction(store: GraphStore) -> None:
@@ -70,7 +78,7 @@ async def test_a_self_loop_counts_once_in_every_direction(store: GraphStore) -> 
 
     for direction, wanted in ((Direction.BOTH, 2), (Direction.OUT, 2), (Direction.IN, 1)):
         flt = EdgeFilter(direction=direction)
-        assert (await store.count_edges_of([ann], flt))[ann] == wanted, direction
+        assert (await _totals(store, [ann], flt))[ann] == wanted, direction
         assert len((await store.edges_of([ann], flt))[ann]) == wanted, direction
 
 
@@ -97,12 +105,12 @@ async def test_unknown_and_isolated_nodes_count_zero_and_every_id_is_a_key(
     await store.apply(Batch(nodes=(*graph.nodes, node("person/loner")), edges=graph.edges))
     ids = ["person/loner", "person/unknown", graph.nodes[0].id, graph.nodes[0].id]
 
-    got = await store.count_edges_of(ids, EdgeFilter())
+    got = await _totals(store, ids, EdgeFilter())
 
     assert set(got) == set(ids)
     assert got["person/loner"] == got["person/unknown"] == 0
     assert got[graph.nodes[0].id] == len(_oracle.edges_of(graph.edges, ids[2], EdgeFilter(), 99))
-    assert dict(await store.count_edges_of([], EdgeFilter())) == {}
+    assert dict(await _totals(store, [], EdgeFilter())) == {}
 
 
 async def test_the_count_is_not_cut_at_the_edge_list_cap(store: GraphStore) -> None:
@@ -112,9 +120,33 @@ async def test_the_count_is_not_cut_at_the_edge_list_cap(store: GraphStore) -> N
     await store.apply(Batch(nodes=(node(hub), *(node(m) for m in members)), edges=tuple(edges)))
 
     listed = (await store.edges_of([hub], EdgeFilter()))[hub]
-    counted = await store.count_edges_of([hub, members[0]], EdgeFilter())
+    counted = await _totals(store, [hub, members[0]], EdgeFilter())
 
     assert len(listed) == MAX_EDGES_PER_NODE
     assert [e.src for e in listed] == members[:MAX_EDGES_PER_NODE]
     assert counted == {hub: len(members), members[0]: 1}
-    assert (await store.count_edges_of([hub], EdgeFilter(direction=Direction.OUT)))[hub] == 0
+    assert (await _totals(store, [hub], EdgeFilter(direction=Direction.OUT)))[hub] == 0
+
+
+async def test_a_page_is_the_edges_of_prefix_with_its_total_and_exactly_its_far_ends(
+    store: GraphStore,
+) -> None:
+    graph = _graph()
+    await store.apply(Batch(nodes=(*graph.nodes, node("person/loner")), edges=graph.edges))
+    nodes = {n.id: n for n in graph.nodes}
+    ids = [*nodes, "person/loner", "person/unknown"]
+
+    for flt in FILTERS:
+        full = await store.edges_of(ids, flt)
+        for limit in (0, 1, 3):
+            bare = await store.edge_pages(ids, flt, limit_per_node=limit)
+            pages = await store.edge_pages(ids, flt, limit_per_node=limit, with_ends=True)
+            assert set(pages) == set(bare) == set(ids)
+            for i in ids:
+                listed = list(full[i])[:limit]
+                assert list(pages[i].edges) == list(bare[i].edges) == listed, (flt, i, limit)
+                assert pages[i].total == bare[i].total == len(full[i]), (flt, i)
+                assert bare[i].ends == {}
+                far = {e.other(i) for e in listed}
+                assert dict(pages[i].ends) == {f: nodes[f] for f in far}, (flt, i, limit)
+    assert dict(await store.edge_pages([], EdgeFilter(), limit_per_node=5)) == {}

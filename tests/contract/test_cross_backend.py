@@ -120,6 +120,9 @@ async def test_both_backends_give_the_same_neighbourhoods_and_edge_lists(pair: P
         assert {k: list(v) for k, v in lists[0].items()} == {
             k: list(v) for k, v in lists[1].items()
         }
+        ids = [*IDS, "person/nobody"]
+        pages = [await s.edge_pages(ids, flt, limit_per_node=3, with_ends=True) for s in pair]
+        assert pages[0] == pages[1], flt
 
 
 async def test_both_backends_give_the_same_search_and_list_pages(pair: Pair) -> None:

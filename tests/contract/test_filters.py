@@ -184,10 +184,11 @@ async def test_edges_of_follows_later_writes_that_add_change_and_delete_relation
         EdgeFilter(min_certainty=Certainty.INFERRED, direction=Direction.OUT),
     ):
         got = await store.edges_of(ids, flt, limit_per_node=5)
-        counts = await store.count_edges_of(ids, flt)
-        assert {i: [e.id for e in got[i]] for i in ids} == {
-            i: _oracle.edges_of(final.values(), i, flt, 5) for i in ids
-        }, flt
+        pages = await store.edge_pages(ids, flt, limit_per_node=5)
+        counts = {i: page.total for i, page in pages.items()}
+        expected = {i: _oracle.edges_of(final.values(), i, flt, 5) for i in ids}
+        assert {i: [e.id for e in got[i]] for i in ids} == expected, flt
+        assert {i: [e.id for e in pages[i].edges] for i in ids} == expected, flt
         assert dict(counts) == {
             i: len(_oracle.edges_of(final.values(), i, flt, 10**9)) for i in ids
         }, flt
