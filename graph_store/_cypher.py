@@ -350,10 +350,12 @@ WITH n ORDER BY score DESC, n.id LIMIT $cap
 WITH n WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($country IS NULL OR
        (n.country IS :: STRING NOT NULL AND toLower(toUpper(n.country)) = $country))
-RETURN properties(n) AS n
+RETURN n.id AS id, [n.name] + coalesce(n.aliases, []) AS labels
 """
 """Candidates: the index's best `$cap` (ties by id, so the cut is deterministic), then the kind
-and country filters, as the SQLite backend does; ranking.score orders them afterwards."""
+and country filters, as the SQLite backend does; ranking orders them afterwards. Only what the
+ranking reads comes back: the page's nodes are fetched whole once ranked (500 whole nodes
+over the wire cost more than the search)."""
 
 STATS = "\nUNION ALL\n".join(
     (

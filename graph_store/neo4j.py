@@ -24,7 +24,7 @@ from graph_store._neo4j_errors import translate, translating
 from graph_store.errors import BadUserInput, LimitExceeded
 from graph_store.model import NODE_PROPERTIES, RELATIONSHIP_TYPES, NodeKind
 from graph_store.protocol import MAX_DEPTH, MAX_EDGES_PER_NODE, MAX_HOPS, MAX_PATHS
-from graph_store.ranking import MAX_CANDIDATES, query_tokens, score
+from graph_store.ranking import MAX_CANDIDATES, label_score, query_tokens
 from graph_store.records import (
     ApplyResult,
     Batch,
@@ -236,7 +236,8 @@ class Neo4jStore:
         first: int = 10,
         offset: int = 0,
     ) -> Page[SearchHit]:
-        """Candidates from the full-text index (every word as a prefix), ranked by ranking.score."""
+        """Candidates from the full-text index (every word as a prefix), ranked by ranking.score;
+        then the page's nodes, whole (two round trips, but 500 small rows instead of 500 nodes)."""
         if first < 0 or offset < 0:
             raise BadUserInput("first and offset must not be negative")
         tokens = query_tokens(text)
@@ -249,10 +250,12 @@ class Neo4jStore:
             country=country.casefold() if country is not None else None,
             cap=MAX_CANDIDATES,
         )
-        hits = [SearchHit(n, score(text, n)) for n in (node_from(p) for (p,) in rows)]
-        hits = sorted((h for h in hits if h.score > 0), key=lambda h: (-h.score, h.node.id))
-        page = tuple(hits[offset : offset + first])
-        return Page(page, offset + first < len(hits), len(hits))
+        scores = {node_id: label_score(text, labels) for node_id, labels in rows}
+        ranked = sorted((i for i, s in scores.items() if s > 0), key=lambda i: (-scores[i], i))
+        chosen = ranked[offset : offset + first]
+        nodes = await self.get_nodes(chosen) if chosen else {}
+        page = tuple(SearchHit(nodes[i], scores[i]) for i in chosen if i in nodes)
+        return Page(page, offset + first < len(ranked), len(ranked))
 
     @translating
     async def paths(self, src: str, dst: str, query: PathQuery) -> Sequence[Path]:

@@ -7,10 +7,12 @@ computed here, so "CCC", "Écotech" or "oreec" rank the same whichever backend a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graph_store.model import normalise_text
 from graph_store.records import Node
 
-__all__ = ["MAX_CANDIDATES", "query_tokens", "score", "search_text"]
+__all__ = ["MAX_CANDIDATES", "label_score", "query_tokens", "score", "search_text"]
 
 MAX_CANDIDATES = 500
 """Most candidates a backend fetches from its index before ranking."""
@@ -33,12 +35,18 @@ def score(text: str, node: Node) -> float:
     word a whole word of one name or alias; every query word a word prefix. Within a tier,
     the name beats an alias and shorter names come first.
     """
+    return label_score(text, (node.name, *node.aliases))
+
+
+def label_score(text: str, labels: Sequence[str]) -> float:
+    """`score` from a node's name and aliases alone (name first), so a server store can rank
+    hundreds of candidates without fetching whole nodes."""
     query = normalise_text(text)
     words = query.split()
     if not words:
         return 0.0
     best = 0.0
-    for i, label in enumerate((node.name, *node.aliases)):
+    for i, label in enumerate(labels):
         norm = normalise_text(label)
         tokens = norm.split()
         if norm == query:
