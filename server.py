@@ -42,6 +42,7 @@ from resolvers.api_keys import KeyRegistry
 from schema import GraphQLView, QueryLimits, build_schema
 from schema.access import ACCESS_LOGGER, Access, AccessPolicy
 from schema.http import error_body
+from server_workers import run_workers
 
 __all__ = ["ExitCode", "Settings", "access_policy", "app_from_env", "create_app", "main"]
 
@@ -416,7 +417,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             # Workers rebuild Settings from the environment: pass --workers on, because each
             # worker enforces its share (1/WORKERS) of every rate limit.
             os.environ["WORKERS"] = str(settings.workers)
-            uvicorn.run("server:app_from_env", factory=True, workers=settings.workers, **options)
+            config = uvicorn.Config("server:app_from_env", factory=True, **options)
+            return run_workers(config, settings.workers)
         else:
             uvicorn.run(create_app(settings), **options)
     except KeyboardInterrupt:
