@@ -9,8 +9,9 @@ key; user values always travel as parameters.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from graph_store.model import RELATIONSHIP_TYPES, SHARED_LABEL, NodeKind
 from graph_store.protocol import MAX_HOPS
@@ -42,6 +43,7 @@ __all__ = [
     "SEARCH",
     "STATS",
     "TYPES",
+    "typed",
 ]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -143,12 +145,13 @@ _ARROWS: Mapping[Direction, tuple[str, str]] = {
     Direction.BOTH: ("-", "-"),
 }
 
-EDGES_OF: Mapping[Direction, str] = {
-    d: f"""
+
+def _edges_of(left: str, right: str, rel: str) -> str:
+    return f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
 CALL (n) {{
-    MATCH (n){left}[r]{right}(m)
+    MATCH (n){left}[r{rel}]{right}(m)
     WHERE {_accepts("r")}
     WITH DISTINCT r, m
     ORDER BY type(r), m.id, r.id
@@ -157,22 +160,19 @@ CALL (n) {{
 }}
 RETURN id, edges
 """
-    for d, (left, right) in _ARROWS.items()
-}
-"""Accepted relationships of many nodes, per direction so a hub's other side is never read;
-DISTINCT keeps a self-loop once although an undirected pattern meets it both ways."""
 
-EDGE_PAGES: Mapping[Direction, str] = {
-    d: f"""
+
+def _edge_pages(left: str, right: str, rel: str) -> str:
+    return f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
 CALL (n) {{
-    MATCH (n){left}[r]{right}()
+    MATCH (n){left}[r{rel}]{right}()
     WHERE {_accepts("r")}
     RETURN count(DISTINCT r) AS total
 }}
 CALL (n) {{
-    MATCH (n){left}[r]{right}(m)
+    MATCH (n){left}[r{rel}]{right}(m)
     WHERE {_accepts("r")}
     WITH DISTINCT r, m
     ORDER BY type(r), m.id, r.id
@@ -182,23 +182,55 @@ CALL (n) {{
 }}
 RETURN id, total, edges, ends
 """
-    for d, (left, right) in _ARROWS.items()
-}
-"""EDGES_OF's page per node with its uncapped total (DISTINCT: a self-loop once) and, when
-`$ends`, the far end of each listed relationship (collect drops the nulls otherwise)."""
 
-NEIGHBOURS: Mapping[Direction, str] = {
-    d: f"""
+
+def _neighbours(left: str, right: str, rel: str) -> str:
+    return f"""
 UNWIND $ids AS id
-MATCH (n:{ENTITY} {{id: id}}){left}[r]{right}(m:{ENTITY})
+MATCH (n:{ENTITY} {{id: id}}){left}[r{rel}]{right}(m:{ENTITY})
 WHERE {_accepts("r")} AND NOT m.id IN $known
 WITH DISTINCT m.id AS mid
 ORDER BY mid
 LIMIT $take
 RETURN mid
 """
-    for d, (left, right) in _ARROWS.items()
+
+
+_SHAPES: Mapping[str, Callable[[str, str, str], str]] = {
+    "EDGES_OF": _edges_of,
+    "EDGE_PAGES": _edge_pages,
+    "NEIGHBOURS": _neighbours,
 }
+
+
+def typed(name: str, direction: Direction, types: frozenset[str] | None) -> str:
+    """Query `name` (EDGES_OF, EDGE_PAGES or NEIGHBOURS) with the filter's types in its pattern.
+
+    Neo4j keeps a dense node's relationships grouped by type, so `-[r:MEMBER_OF]-` reads only
+    those, where `-[r]-` with `type(r) IN $types` reads every relationship of a hub (the
+    Neo4j GraphQL Library names the type; ours did not). Only allow-listed types are pasted:
+    unknown ones match nothing, and if none is known the untyped query's `$types` test
+    returns nothing, as it should.
+    """
+    known = tuple(sorted(t for t in types if t in TYPES)) if types is not None else ()
+    return _query(name, direction, known)
+
+
+@functools.lru_cache(maxsize=512)
+def _query(name: str, direction: Direction, types: tuple[str, ...]) -> str:
+    left, right = _ARROWS[direction]
+    return _SHAPES[name](left, right, ":" + "|".join(_token(t) for t in types) if types else "")
+
+
+EDGES_OF: Mapping[Direction, str] = {d: _query("EDGES_OF", d, ()) for d in _ARROWS}
+"""Accepted relationships of many nodes, per direction so a hub's other side is never read;
+DISTINCT keeps a self-loop once although an undirected pattern meets it both ways."""
+
+EDGE_PAGES: Mapping[Direction, str] = {d: _query("EDGE_PAGES", d, ()) for d in _ARROWS}
+"""EDGES_OF's page per node with its uncapped total (DISTINCT: a self-loop once) and, when
+`$ends`, the far end of each listed relationship (collect drops the nulls otherwise)."""
+
+NEIGHBOURS: Mapping[Direction, str] = {d: _query("NEIGHBOURS", d, ()) for d in _ARROWS}
 """One BFS level of a neighbourhood, per walking direction: the `$take` smallest ids not yet
 `$known`. A level through a hub meets thousands of nodes, of which a neighbourhood keeps the
 first few in id order; cutting in Cypher keeps the rest off the wire."""

@@ -104,7 +104,12 @@ async def neighbourhood(
             break
         take = limit + 1 - len(depths)
         rows = await run(
-            tx, q.NEIGHBOURS[flt.direction], ids=frontier, known=list(depths), take=take, **params
+            tx,
+            q.typed("NEIGHBOURS", flt.direction, flt.types),
+            ids=frontier,
+            known=list(depths),
+            take=take,
+            **params,
         )
         frontier = sorted({i for (i,) in rows} - depths.keys())
         depths.update(dict.fromkeys(frontier, level))

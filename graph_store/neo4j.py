@@ -165,7 +165,10 @@ class Neo4jStore:
         if not wanted or limit == 0:
             return result
         rows = await self._db.execute(
-            q.EDGES_OF[flt.direction], ids=wanted, limit=limit, **filter_params(flt)
+            q.typed("EDGES_OF", flt.direction, flt.types),
+            ids=wanted,
+            limit=limit,
+            **filter_params(flt),
         )
         for node_id, edges in rows:
             found = [edge_from(row) for row in edges]
@@ -191,7 +194,7 @@ class Neo4jStore:
         if not wanted:
             return result
         rows = await self._db.execute(
-            q.EDGE_PAGES[flt.direction],
+            q.typed("EDGE_PAGES", flt.direction, flt.types),
             ids=wanted,
             limit=min(limit_per_node, MAX_EDGES_PER_NODE),
             ends=with_ends,

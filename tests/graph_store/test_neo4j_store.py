@@ -18,6 +18,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, Query
 
 from graph_store import (
     Batch,
+    Direction,
     GraphStore,
     IcnGraphError,
     LimitExceeded,
@@ -88,6 +89,21 @@ async def test_every_constant_query_compiles_on_the_server(
 
     assert len(_cypher.PATHS) == 12
     assert not failures, "\n".join(failures)
+
+
+async def test_typed_queries_name_only_allow_listed_types_and_compile(
+    neo4j_store: GraphStore, driver: AsyncDriver
+) -> None:
+    wanted = frozenset({"MEMBER_OF", "KNOWS", "NOT-A-TYPE", "X) DETACH DELETE (n"})
+    for name in ("EDGES_OF", "EDGE_PAGES", "NEIGHBOURS"):
+        for direction in Direction:
+            text = _cypher.typed(name, direction, wanted)
+            assert "[r:KNOWS|MEMBER_OF]" in text, text
+            assert "NOT-A-TYPE" not in text and "DELETE" not in text
+            await driver.execute_query("EXPLAIN " + text, database_="neo4j")
+            untyped = getattr(_cypher, name)[direction]
+            assert _cypher.typed(name, direction, None) == untyped
+            assert _cypher.typed(name, direction, frozenset({"NOPE"})) == untyped
 
 
 async def test_nodes_carry_their_kind_and_entity_labels_and_edges_their_real_type(
