@@ -146,18 +146,24 @@ _ARROWS: Mapping[Direction, tuple[str, str]] = {
 }
 
 
-def _edges_of(left: str, right: str, rel: str) -> str:
+def _page(left: str, right: str, rel: str) -> str:
+    """The subquery of one node's first `$limit` accepted relationships in canonical order."""
     return f"""
-UNWIND $ids AS id
-MATCH (n:{ENTITY} {{id: id}})
 CALL (n) {{
     MATCH (n){left}[r{rel}]{right}(m)
     WHERE {_accepts("r")}
     WITH DISTINCT r, m
     ORDER BY type(r), m.id, r.id
     LIMIT $limit
-    RETURN collect({_edge_map("r")}) AS edges
-}}
+    RETURN collect({_edge_map("r")}) AS edges,
+           collect(CASE WHEN $ends THEN properties(m) END) AS ends
+}}"""
+
+
+def _edges_of(left: str, right: str, rel: str) -> str:
+    return f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}}){_page(left, right, rel)}
 RETURN id, edges
 """
 
@@ -170,16 +176,7 @@ CALL (n) {{
     MATCH (n){left}[r{rel}]{right}()
     WHERE {_accepts("r")}
     RETURN count(DISTINCT r) AS total
-}}
-CALL (n) {{
-    MATCH (n){left}[r{rel}]{right}(m)
-    WHERE {_accepts("r")}
-    WITH DISTINCT r, m
-    ORDER BY type(r), m.id, r.id
-    LIMIT $limit
-    RETURN collect({_edge_map("r")}) AS edges,
-           collect(CASE WHEN $ends THEN properties(m) END) AS ends
-}}
+}}{_page(left, right, rel)}
 RETURN id, total, edges, ends
 """
 

@@ -18,7 +18,7 @@ from resolvers.introductions import (
     recency,
 )
 from resolvers.lists import NodePage, list_nodes, list_related_nodes
-from resolvers.loaders import EdgeKey, Loaders
+from resolvers.loaders import Loaders, PageKey
 from resolvers.mutations import (
     Party,
     apply_batch,
@@ -65,7 +65,6 @@ __all__ = [
     "BOOTSTRAP_ADMIN",
     "CERTAINTY_WEIGHT",
     "Context",
-    "EdgeKey",
     "HasScope",
     "HasScopeForTypes",
     "INTERMEDIARY_KINDS",
@@ -76,6 +75,7 @@ __all__ = [
     "KeyRecord",
     "KeyRegistry",
     "Loaders",
+    "PageKey",
     "MAX_INTRODUCTIONS",
     "MAX_NEIGHBOURHOOD",
     "MAX_PAGE_SIZE",

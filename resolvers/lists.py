@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from graph_store import (
+    MAX_EDGES_PER_NODE,
     Direction,
     Node,
     NodeKind,
@@ -90,7 +91,8 @@ async def list_related_nodes(
     after_id = decode_cursor(CURSOR_TAG, after) if after else None
     # The caller's certainty floor: a hidden membership must not list (or count) its member.
     flt = edge_filter(types, direction=direction, min_certainty=effective_certainty(ctx, None))
-    edges = await ctx.loaders.edges_of(anchor, flt)
+    page = await ctx.loaders.page(anchor, flt, limit=MAX_EDGES_PER_NODE, with_ends=False)
+    edges = page.edges
     ids = sorted({e.other(anchor) for e in edges if kind_of_id(e.other(anchor)) is kind})
     filters = _where(where or {})
     if filters:

@@ -1,18 +1,15 @@
-"""Per-request DataLoaders: nodes by id, relationships of nodes, and pages of them, batched."""
+"""Per-request DataLoaders: nodes by id and pages of nodes' relationships, batched."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from strawberry.dataloader import DataLoader
 
-from graph_store import MAX_EDGES_PER_NODE, Edge, EdgeFilter, EdgePage, GraphStore, Node
+from graph_store import MAX_EDGES_PER_NODE, EdgeFilter, EdgePage, GraphStore, Node
 
-__all__ = ["EdgeKey", "Loaders", "PageKey"]
-
-EdgeKey = tuple[str, EdgeFilter, int]
-"""A request for one node's first relationships under one filter: (node id, filter, limit)."""
+__all__ = ["Loaders", "PageKey"]
 
 PageKey = tuple[str, EdgeFilter, int, bool]
 """A request for one node's page: (node id, filter, limit, with the far ends)."""
@@ -22,34 +19,25 @@ class Loaders:
     """The DataLoaders of one request: every resolver asks these, never the store directly.
 
     However many nodes a query touches, each level of the query costs one `get_nodes` call and
-    one `edges_of` or `edge_pages` call per distinct (filter, limit), so the number of store
-    calls does not grow with the length of a list.
+    one `edge_pages` call per distinct (filter, limit, far ends), so the number of store calls
+    does not grow with the length of a list.
     """
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self.nodes: DataLoader[str, Node | None] = DataLoader(self._load_nodes)
-        self.edges: DataLoader[EdgeKey, Sequence[Edge]] = DataLoader(self._load_edges)
         self.pages: DataLoader[PageKey, EdgePage] = DataLoader(self._load_pages)
 
     async def node(self, node_id: str) -> Node | None:
         """One node, or None if it does not exist."""
         return await self.nodes.load(node_id)
 
-    async def edges_of(
-        self, node_id: str, flt: EdgeFilter, *, limit: int = MAX_EDGES_PER_NODE
-    ) -> Sequence[Edge]:
-        """The first `limit` accepted relationships of one node, in canonical order.
-
-        A page asks for no more than it shows (plus one, to know whether more follow): a hub's
-        thousands of relationships are then neither read nor decoded for a page of 20.
-        """
-        return await self.edges.load((node_id, flt, min(max(limit, 0), MAX_EDGES_PER_NODE)))
-
     async def page(self, node_id: str, flt: EdgeFilter, *, limit: int, with_ends: bool) -> EdgePage:
         """One node's first `limit` relationships, its total, and the far ends if asked.
 
-        Its far ends are primed into the node loader, so fields that load them find them.
+        A page asks for no more than it shows (plus one, to know whether more follow): a hub's
+        thousands of relationships are then neither read nor decoded for a page of 20. Its far
+        ends are primed into the node loader, so fields that load them find them.
         """
         limit = min(max(limit, 0), MAX_EDGES_PER_NODE)
         return await self.pages.load((node_id, flt, limit, with_ends))
@@ -61,31 +49,11 @@ class Loaders:
     def clear(self) -> None:
         """Forget everything (after a write, so results show the new state)."""
         self.nodes.clear_all()
-        self.edges.clear_all()
         self.pages.clear_all()
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self._store.get_nodes(ids)
         return [found.get(node_id) for node_id in ids]
-
-    async def _load_edges(self, keys: list[EdgeKey]) -> list[Sequence[Edge]]:
-        # A node asked for under one filter with several limits is read once, with the largest;
-        # then nodes sharing (filter, limit) share one store call.
-        wanted: dict[tuple[str, EdgeFilter], int] = {}
-        for node_id, flt, limit in keys:
-            wanted[node_id, flt] = max(limit, wanted.get((node_id, flt), 0))
-        groups: dict[tuple[EdgeFilter, int], list[str]] = {}
-        for (node_id, flt), limit in wanted.items():
-            groups.setdefault((flt, limit), []).append(node_id)
-        calls = list(groups)
-        answers = await asyncio.gather(
-            *(self._store.edges_of(groups[c], c[0], limit_per_node=c[1]) for c in calls)
-        )
-        found: dict[tuple[str, EdgeFilter], Sequence[Edge]] = {}
-        for (flt, _), answer in zip(calls, answers, strict=True):
-            for node_id, edges in answer.items():
-                found[node_id, flt] = edges
-        return [tuple(found.get((node_id, flt), ()))[:limit] for node_id, flt, limit in keys]
 
     async def _load_pages(self, keys: list[PageKey]) -> list[EdgePage]:
         groups: dict[tuple[EdgeFilter, int, bool], list[str]] = {}
