@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "settle_long_lived"]
 
 _lock = threading.Lock()
 _depth = 0
@@ -35,3 +35,11 @@ def gc_paused() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def settle_long_lived() -> None:
+    """Take every object alive now out of the collector's sight (`gc.freeze`), after building
+    structures that live for the process: the traversal index holds lists of a million entries
+    that each full collection would walk again (45 ms per collection at scale M, 0.7 ms per
+    node2 answer). Reference counting still frees them when they are replaced."""
+    gc.freeze()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 
-from graph_store._gc_pause import gc_paused
+from graph_store._gc_pause import gc_paused, settle_long_lived
 from graph_store._sqlite_reads import chunked
 from graph_store._sqlite_schema import Meta
 from graph_store._sqlite_writes import LOG_LIMIT
@@ -60,7 +60,9 @@ class IndexKeeper:
         with gc_paused():
             nodes = conn.execute("SELECT nid, id FROM nodes")
             edges = conn.execute(f"{_EDGE_ROW} ORDER BY eid")
-            return TraversalIndex.build(nodes, edges, lambda eids: _edge_ids(conn, eids))
+            index = TraversalIndex.build(nodes, edges, lambda eids: _edge_ids(conn, eids))
+        settle_long_lived()
+        return index
 
     def _patch(self, conn: sqlite3.Connection, ix: TraversalIndex, eids: list[int]) -> None:
         self.refreshes += 1

@@ -10,10 +10,13 @@ import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.graphql import OperationType
 
 from graph_store import deadline
+from schema._executor import executor_for
 from schema.agreement import Agreement
 from schema.cluster import Cluster
 from schema.document import Document
@@ -80,6 +83,22 @@ class _ValidationCache(ValidationCache):
             yield from super().on_validate()
         else:
             yield
+
+
+class _ArgumentNames(NameConverter):
+    """NameConverter that remembers argument names: strawberry asks for the GraphQL name of
+    every argument of a resolver on every call (six for each `relationships` field)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._arguments: dict[int, tuple[StrawberryArgument, str]] = {}
+
+    def from_argument(self, argument: StrawberryArgument) -> str:
+        known = self._arguments.get(id(argument))
+        if known is None or known[0] is not argument:
+            known = (argument, super().from_argument(argument))
+            self._arguments[id(argument)] = known
+        return known[1]
 
 
 @strawberry.type(description="Read the ICN graph.")
@@ -150,10 +169,11 @@ def build_schema(*, limits: QueryLimits | None = None, **extra: Any) -> strawber
         mutation=Mutation,
         types=list(NODE_TYPES),
         extensions=extensions,
-        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        config=StrawberryConfig(scalar_map=SCALAR_MAP, name_converter=_ArgumentNames()),
         **extra,
     )
     schema.limits = limits
+    schema.execution_context_class = executor_for(schema._schema)
     return schema
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionNode,
+)
 from strawberry.types import Info
-from strawberry.types.nodes import Selection
 
 __all__ = ["selects_any"]
 
@@ -14,13 +20,37 @@ def selects_any(info: Info, names: frozenset[str]) -> bool:
     """Whether a field named in `names` is selected anywhere below the current field.
 
     Looks through fragments and nested levels alike: a false "yes" costs one batched load
-    that is not shown, a false "no" one awaited load per list item.
+    that is not shown, a false "no" one awaited load per list item. Walks the query's syntax
+    tree, which the parser cache shares between requests; strawberry's `selected_fields`
+    would first convert the whole subtree with its arguments, for every list item.
     """
-    return _any(info.selected_fields, names)
+    raw = info._raw_info  # strawberry's Info offers the field nodes only converted
+    selections = (s for node in raw.field_nodes if node.selection_set for s in _of(node))
+    return _any(selections, raw.fragments, names, set())
 
 
-def _any(selections: Iterable[Selection], names: frozenset[str]) -> bool:
+def _of(node: FieldNode | InlineFragmentNode | FragmentDefinitionNode) -> Iterable[SelectionNode]:
+    return node.selection_set.selections if node.selection_set else ()
+
+
+def _any(
+    selections: Iterable[SelectionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    names: frozenset[str],
+    seen: set[str],
+) -> bool:
     for selection in selections:
-        if getattr(selection, "name", None) in names or _any(selection.selections, names):
-            return True
+        if isinstance(selection, FieldNode):
+            if selection.name.value in names or _any(_of(selection), fragments, names, seen):
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            if _any(_of(selection), fragments, names, seen):
+                return True
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                seen.add(name)
+                if _any(_of(fragment), fragments, names, seen):
+                    return True
     return False

@@ -176,6 +176,11 @@ query L($id: ID!) {
 }
 fragment Far on RelationshipEdge { other { id name } }"""
 
+LISTED_BY_INLINE_FRAGMENT = """
+query L($id: ID!) {
+  node(id: $id) { relationships(first: 100) { edges { ... on RelationshipEdge { other { id } } } } }
+}"""
+
 LISTED_TYPES_ONLY = """
 query L($id: ID!) {
   node(id: $id) { relationships(first: 100) { totalCount edges { node { type } } } }
@@ -188,7 +193,7 @@ async def test_a_relationship_page_loads_its_far_ends_once_and_only_when_shown(
 ) -> None:
     batch = _batch()
     names = {n.id: n.name for n in batch.nodes}
-    for query in (LISTED, LISTED_BY_FRAGMENT):
+    for query in (LISTED, LISTED_BY_FRAGMENT, LISTED_BY_INLINE_FRAGMENT):
         data, tasks, loads = await _run(held_store, query, {"id": HUB})
         edges = data["node"]["relationships"]["edges"]
         assert len(edges) == MEMBERS

@@ -1,0 +1,160 @@
+"""The lean executor (schema/_executor.py) answers exactly as graphql-core's own does.
+
+Same data, same errors with the same paths, same permission refusals: every query below runs
+through both executors over the ICN dataset, and a small schema of its own makes plain leaves
+fail (null in a non-null field, a value its type refuses, an attribute that raises).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graph_store import GraphStore
+from resolvers import ANONYMOUS, READ_CONTACTS, Principal, make_context
+from schema import build_schema
+from schema._executor import LeanExecutor, executor_for, leaf_plans
+from tests.api.conftest import fill
+
+PERSON = "person/marianna-lubanski"
+NODE2 = """query N($id: ID!) { node(id: $id) { id name kind aliases sources description
+  ... on Person { country }
+  relationships(first: 10) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id type since until certainty source evidence note role sourceUrl }
+      other { id name kind relationships(first: 5) {
+        totalCount edges { node { type } other { id } } } } } } } }"""
+QUERIES: list[tuple[str, dict[str, Any]]] = [
+    (NODE2, {"id": PERSON}),
+    (NODE2, {"id": "cluster/copenhagen-cleantech-cluster"}),
+    (NODE2, {"id": "network/icn"}),
+    (
+        """query P($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, first: 3) {
+        length summary
+        steps { direction from { id name } to { id name __typename }
+          relationship { type since until certainty source evidence } } } }""",
+        {"a": PERSON, "b": "person/denis-leclerc"},
+    ),
+    (
+        """query S($t: String!) { search(text: $t, first: 10) { totalCount
+        edges { score node { id name kind } } } }""",
+        {"t": "clean"},
+    ),
+    (
+        """{ neighbourhood(id: "network/icn", depth: 2, limit: 50) { truncated
+        nodes { depth node { id name kind } }
+        relationships { id type from { id } to { id } } } }""",
+        {},
+    ),
+    (
+        """query I($a: ID!, $b: ID!) { introductions(from: $a, to: $b, first: 3) {
+        score reason intermediary { id name kind } paths { length summary } } }""",
+        {"a": PERSON, "b": "person/ariesta-ningrum"},
+    ),
+    ('{ node(id: "person/nobody") { id name } }', {}),
+]
+
+
+def _answer(result: Any) -> str:
+    errors = [error.formatted for error in result.errors or ()]
+    return json.dumps({"data": result.data, "errors": errors}, sort_keys=True, default=str)
+
+
+async def _both(
+    schema: strawberry.Schema, query: str, variables: dict[str, Any], context: Any
+) -> tuple[str, str]:
+    """The answers of graphql-core's executor and of the schema's lean one, as JSON."""
+    lean = schema.execution_context_class
+    answers = []
+    for executor in (StrawberryGraphQLCoreExecutionContext, lean):
+        schema.execution_context_class = executor
+        answers.append(_answer(await schema.execute(query, variables, context_value=context())))
+    schema.execution_context_class = lean
+    return answers[0], answers[1]
+
+
+def test_plans_only_plain_leaves() -> None:
+    plans = leaf_plans(build_schema()._schema)
+    assert {"id", "name", "kind", "country"} <= set(plans["Person"])
+    assert {"type", "since", "certainty", "evidence"} <= set(plans["Relationship"])
+    assert "role" not in plans["Relationship"]  # guarded by a permission extension
+    assert "sourceUrl" not in plans["Relationship"]  # a resolver
+    assert "relationships" not in plans["Person"]  # arguments and a resolver
+    assert "aliases" not in plans["Person"]  # a list: left to graphql-core
+    assert "from" not in plans["Relationship"]  # not a leaf
+
+
+def test_the_schema_executes_with_the_lean_executor() -> None:
+    assert issubclass(build_schema().execution_context_class, LeanExecutor)
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_both_executors_answer_the_same(sqlite_store: GraphStore) -> None:
+    await fill(sqlite_store)
+    schema = build_schema()
+    contacts = Principal(name="analyst", scopes=frozenset({READ_CONTACTS}))
+    for principal in (ANONYMOUS, contacts):
+        for query, variables in QUERIES:
+            standard, lean = await _both(
+                schema, query, variables, partial(make_context, sqlite_store, principal)
+            )
+            assert lean == standard, query
+    # The corpus exercises what it is meant to: answers with data, and refusals of `role`.
+    anonymous, _ = await _both(schema, NODE2, {"id": PERSON}, lambda: make_context(sqlite_store))
+    assert '"FORBIDDEN"' in anonymous and "Copenhagen Capacity" in anonymous
+
+
+@strawberry.type
+class Thing:
+    name: str
+    count: int
+    note: str | None
+
+
+class _RaisingThing(Thing):
+    """A Thing whose `note` raises when read."""
+
+    @property  # type: ignore[override]
+    def note(self) -> str | None:
+        raise RuntimeError("note could not be read")
+
+
+def _raising_thing() -> Thing:
+    thing = object.__new__(_RaisingThing)
+    object.__setattr__(thing, "name", "raises")
+    object.__setattr__(thing, "count", 4)
+    return thing
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def things(self) -> list[Thing | None]:
+        broken_count: Any = "not a number"
+        missing_name: Any = None
+        return [
+            Thing(name="plain", count=1, note=None),
+            Thing(name=missing_name, count=2, note="x"),
+            Thing(name="bad", count=broken_count, note=None),
+            _raising_thing(),
+        ]
+
+
+@pytest.mark.asyncio
+async def test_leaves_that_fail_fail_as_in_graphql_core() -> None:
+    schema = strawberry.Schema(Query)
+    schema.execution_context_class = executor_for(schema._schema)
+    standard, lean = await _both(schema, "{ things { name count note } }", {}, lambda: None)
+    assert lean == standard
+    body = json.loads(lean)
+    assert body["data"]["things"][0] == {"name": "plain", "count": 1, "note": None}
+    assert body["data"]["things"][1:] == [None, None, {"name": "raises", "count": 4, "note": None}]
+    assert {tuple(e["path"]) for e in body["errors"]} == {
+        ("things", 1, "name"),
+        ("things", 2, "count"),
+        ("things", 3, "note"),
+    }
