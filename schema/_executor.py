@@ -15,6 +15,7 @@ its path. tests/api/test_lean_executor.py checks that both executors give the sa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import CoroutineType, GeneratorType
 from typing import Any, ClassVar
 
 from graphql import (
@@ -25,9 +26,13 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
+from graphql.pyutils import is_awaitable as graphql_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-__all__ = ["LeafPlan", "LeanExecutor", "executor_for", "leaf_plans"]
+__all__ = ["LeafPlan", "LeanExecutor", "executor_for", "is_awaitable", "leaf_plans"]
+
+_AWAITABLE_BY_TYPE: dict[type, bool] = {}
+_MAX_TYPES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,10 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
     plans: ClassVar[dict[str, dict[str, LeafPlan]]] = {}
     """Set on the subclass that executor_for makes for a schema."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]
+
     def execute_field(  # type: ignore[override]
         self,
         parent_type: GraphQLObjectType,
@@ -107,6 +116,25 @@ def _plain(source: Any, plan: LeafPlan) -> Any:
     except Exception:  # graphql-core reads it again and reports it
         return Undefined
     return Undefined if coerced is None else coerced
+
+
+def is_awaitable(value: Any) -> bool:
+    """Whether `value` can be awaited, remembered per type.
+
+    graphql-core asks this of every field value and list item. Strawberry's check answers
+    builtins at once but, for an object such as a Relationship, tries two isinstance tests and
+    a failing `hasattr(value, "__await__")` each time. `await` looks `__await__` up on the type,
+    so the answer is the type's; generators are the exception (a flag on each generator).
+    """
+    cls = type(value)
+    known = _AWAITABLE_BY_TYPE.get(cls)
+    if known is None:
+        if issubclass(cls, GeneratorType):
+            return graphql_is_awaitable(value)
+        known = issubclass(cls, CoroutineType) or hasattr(cls, "__await__")
+        if len(_AWAITABLE_BY_TYPE) < _MAX_TYPES:
+            _AWAITABLE_BY_TYPE[cls] = known
+    return known
 
 
 def executor_for(schema: GraphQLSchema) -> type[LeanExecutor]:

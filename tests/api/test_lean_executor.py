@@ -7,6 +7,7 @@ fail (null in a non-null field, a value its type refuses, an attribute that rais
 
 from __future__ import annotations
 
+import asyncio
 import json
 from functools import partial
 from typing import Any
@@ -18,7 +19,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from graph_store import GraphStore
 from resolvers import ANONYMOUS, READ_CONTACTS, Principal, make_context
 from schema import build_schema
-from schema._executor import LeanExecutor, executor_for, leaf_plans
+from schema._executor import LeanExecutor, executor_for, is_awaitable, leaf_plans
 from tests.api.conftest import fill
 
 PERSON = "person/marianna-lubanski"
@@ -86,6 +87,23 @@ def test_plans_only_plain_leaves() -> None:
     assert "relationships" not in plans["Person"]  # arguments and a resolver
     assert "aliases" not in plans["Person"]  # a list: left to graphql-core
     assert "from" not in plans["Relationship"]  # not a leaf
+
+
+@pytest.mark.asyncio
+async def test_awaitables_are_known_by_their_type() -> None:
+    async def coroutine() -> None:
+        return None
+
+    def generator() -> Any:
+        yield 1
+
+    pending = coroutine()
+    future = asyncio.get_running_loop().create_future()
+    assert is_awaitable(pending) and is_awaitable(future)
+    assert not is_awaitable(generator())  # a plain generator; only a flag would make it one
+    assert not is_awaitable(Thing(name="x", count=1, note=None)) and not is_awaitable(None)
+    pending.close()
+    future.cancel()
 
 
 def test_the_schema_executes_with_the_lean_executor() -> None:
