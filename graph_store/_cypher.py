@@ -169,14 +169,22 @@ RETURN id, edges
 
 
 def _edge_pages(left: str, right: str, rel: str) -> str:
+    """One read of the node's accepted relationships gives both the page and the total: the
+    page is sorted from all of them anyway, so they are kept as references (no properties)
+    and counted, and only the page's `$limit` are projected."""
     return f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
 CALL (n) {{
-    MATCH (n){left}[r{rel}]{right}()
+    MATCH (n){left}[r{rel}]{right}(m)
     WHERE {_accepts("r")}
-    RETURN count(DISTINCT r) AS total
-}}{_page(left, right, rel)}
+    WITH DISTINCT r, m
+    ORDER BY type(r), m.id, r.id
+    WITH collect([r, m]) AS rows
+    RETURN size(rows) AS total,
+           [row IN rows[..$limit] | {_edge_map("row[0]")}] AS edges,
+           CASE WHEN $ends THEN [row IN rows[..$limit] | properties(row[1])] ELSE [] END AS ends
+}}
 RETURN id, total, edges, ends
 """
 
