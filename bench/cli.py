@@ -27,7 +27,7 @@ from bench.report import (
     update_docs,
     write_json,
 )
-from bench.scales import ROOT, SCALES
+from bench.scales import ROOT, SCALES, shown
 from bench.suite import SuiteConfig, run_suite
 from bench.targets import evaluate
 from bench.workloads import WORKLOADS
@@ -145,11 +145,14 @@ def _write(document: dict[str, Any], json_path: Path, *, docs: bool) -> int:
     md_path = json_path.with_suffix(".md")
     page = render_markdown(document, charts)
     md_path.write_text(page)
-    print(f"wrote {json_path}, {md_path} and {len(charts)} charts")
+    print(f"wrote {shown(json_path)}, {shown(md_path)} and {len(charts)} charts")
     if docs:
-        print(f"updated {update_docs(page, json_path.parent)}")
+        print(f"updated {shown(update_docs(page, json_path.parent))}")
     if document["errors_total"]:
-        print(f"bench: {document['errors_total']} REQUESTS FAILED (see {md_path})", file=sys.stderr)
+        print(
+            f"bench: {document['errors_total']} REQUESTS FAILED (see {shown(md_path)})",
+            file=sys.stderr,
+        )
         return ExitCode.REQUEST_ERRORS
     return ExitCode.OK
 

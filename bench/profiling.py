@@ -17,7 +17,7 @@ import httpx
 from pyinstrument import Profiler
 
 from bench.driver import encode
-from bench.scales import SCALES, ensure_dataset
+from bench.scales import ROOT, SCALES, ensure_dataset, shown
 from bench.suite import SuiteConfig, embedded_store, say
 from bench.workloads import build_requests, draw_sample
 from graph_store import open_store
@@ -81,7 +81,9 @@ async def profile_workload(
     finally:
         await store.aclose()
     out.parent.mkdir(parents=True, exist_ok=True)
+    # pyinstrument names files by absolute path; the saved profile names them in the project.
     text = profiler.output_text(unicode=False, color=False, show_all=False)
+    text = text.replace(f"{ROOT}/", "")
     out.with_suffix(".txt").write_text(text)
     return {"requests": sent, "mean_ms": round(elapsed * 1000 / max(sent, 1), 3)}
 
@@ -112,6 +114,6 @@ async def run_profiles(cfg: SuiteConfig, workloads: list[str]) -> int:
                 )
                 say(
                     f"[{name} {backend}] {workload}: {figures['requests']} requests, "
-                    f"{figures['mean_ms']} ms each under the profiler -> {out}.txt"
+                    f"{figures['mean_ms']} ms each under the profiler -> {shown(out)}.txt"
                 )
     return 0

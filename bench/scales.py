@@ -13,11 +13,18 @@ from pathlib import Path
 
 from graph_loader import write_synthetic
 
-__all__ = ["ROOT", "SCALES", "Dataset", "Scale", "ensure_dataset"]
+__all__ = ["ROOT", "SCALES", "Dataset", "Scale", "ensure_dataset", "shown"]
 
 ROOT = Path(__file__).resolve().parent.parent
 _STAMP = "data-stamp.json"
 """Beside the data folder, never in it: the loader would read a .json there as records."""
+
+
+def shown(path: Path | str) -> str:
+    """A path as results and logs show it: relative to the project when inside it, so the
+    committed results name no folder of the machine they ran on."""
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else resolved.name
 
 
 @dataclass(frozen=True, slots=True)

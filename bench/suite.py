@@ -25,7 +25,7 @@ from bench.loading import load_in_child, remove_sqlite_files
 from bench.machine import load_average
 from bench.neo4j_proc import Neo4jProcess
 from bench.peer import run_peer_cells
-from bench.scales import SCALES, Dataset, Scale, ensure_dataset
+from bench.scales import SCALES, Dataset, Scale, ensure_dataset, shown
 from bench.server_proc import ServerProcess
 from bench.workloads import WORKLOADS, Sample, build_requests, draw_sample, pairs
 from graph_store import open_store
@@ -90,12 +90,12 @@ def embedded_store(cfg: SuiteConfig, dataset: Dataset) -> tuple[str, dict[str, A
     uri = f"sqlite:///{path}"
     reusable = cfg.reuse_store and path.is_file() and stamp.is_file()
     if reusable and json.loads(stamp.read_text()) == wanted:
-        say(f"[{dataset.scale} sqlite] reusing the loaded store {path}")
+        say(f"[{dataset.scale} sqlite] reusing the loaded store {shown(path)}")
         return uri, None
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     remove_sqlite_files(path)
-    say(f"[{dataset.scale} sqlite] loading {dataset.directory} ...")
+    say(f"[{dataset.scale} sqlite] loading {shown(dataset.directory)} ...")
     figures = asdict(load_in_child(uri, dataset.directory))
     stamp.write_text(json.dumps(wanted))
     return uri, figures
@@ -173,7 +173,7 @@ async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -
                 say(f"[{label}] reusing the data already in {uri}")
                 run["load"] = None
             else:
-                say(f"[{label}] loading {dataset.directory} ...")
+                say(f"[{label}] loading {shown(dataset.directory)} ...")
                 run["load"] = asdict(load_in_child(uri, dataset.directory))
             run["neo4j"] = _neo4j_figures(neo4j, uri)
         if run["load"]:
@@ -241,7 +241,7 @@ async def run_suite(cfg: SuiteConfig) -> list[dict[str, Any]]:
             run = await _leg(cfg, scale, dataset, backend)
             load = run.get("load") or {}
             run["dataset"].update(
-                directory=str(dataset.directory),
+                directory=shown(dataset.directory),
                 nodes=dataset.nodes or load.get("nodes"),
                 relationships=dataset.relationships or load.get("relationships"),
                 generate_s=dataset.generate_s,
