@@ -113,6 +113,11 @@ def _config(args: argparse.Namespace) -> SuiteConfig:
     )
 
 
+def _shown_arg(arg: str) -> str:
+    """A command-line argument as the results record it: an absolute path shown with `shown`."""
+    return shown(arg) if arg.startswith("/") else arg
+
+
 async def _run(cfg: SuiteConfig, command: str, *, docs: bool) -> int:
     machine = machine_info()
     runs = await run_suite(cfg)
@@ -166,7 +171,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     except ValueError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return ExitCode.USAGE
-    command = shlex.join(["./dev.sh", "bench", *argv])
+    command = shlex.join(["./dev.sh", "bench", *(_shown_arg(a) for a in argv)])
     try:
         if args.render:
             return _write(json.loads(args.render.read_text()), args.render, docs=args.docs)
