@@ -15,8 +15,9 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -317,6 +318,20 @@ def _middleware(settings: Settings, registry: KeyRegistry) -> list[Middleware]:
     return middleware
 
 
+async def _warm(store: GraphStore) -> None:
+    """Build the store's traversal structures while the server already answers (readiness
+    is not held back: requests that need them meanwhile wait for the build, as before)."""
+    started = time.perf_counter()
+    try:
+        await store.warm()
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # the first walk builds it then, and reports what fails
+        logger.warning("warming the store failed; the first walk builds its index", exc_info=True)
+        return
+    logger.info("store warm in %.1f s", time.perf_counter() - started)
+
+
 def create_app(settings: Settings, *, store: GraphStore | None = None) -> Starlette:
     """The ASGI app. With `store`, the caller owns it (tests); otherwise the lifespan opens it."""
     graphql_schema = build_schema(
@@ -338,11 +353,17 @@ def create_app(settings: Settings, *, store: GraphStore | None = None) -> Starle
             yield {"store": store}
             return
         opened = await open_configured_store(settings)
+        warming: asyncio.Task[None] | None = None
         try:
             await seed_if_empty(opened, settings)
             logger.info("store open: %s", opened.backend)
+            warming = asyncio.create_task(_warm(opened))
             yield {"store": opened}
         finally:
+            if warming is not None:
+                warming.cancel()
+                with suppress(asyncio.CancelledError):
+                    await warming
             await opened.aclose()
             logger.info("store closed")
 

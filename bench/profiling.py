@@ -41,7 +41,7 @@ async def profile_workload(
     store = await open_store(uri)
     try:
         sample = await draw_sample(store)
-        # The embedded store builds its traversal index on the first walk: not what is profiled.
+        # The embedded store builds its traversal index before the first walk: not profiled.
         await store.paths(*sample.people[:2], path_query(max_hops=1, first=1))
         bodies = encode(build_requests(workload, sample, count=4096, seed=seed))
         app = create_app(settings, store=store)

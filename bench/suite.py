@@ -2,9 +2,9 @@
 
 The order inside one (scale, backend) leg: load the dataset into an empty store (timed, in a
 child process), start `python server.py` on it (timed to ready), send one request of each
-workload (the cold figures: the embedded store builds its index on the first walk), then
-each workload at each concurrency; the paths floor right after paths at the lowest
-concurrency; the peer (Neo4j only) last, with our server stopped.
+workload (the cold figures: a walk waits for the traversal index each worker builds as it
+starts), then each workload at each concurrency; the paths floor right after paths at the
+lowest concurrency; the peer (Neo4j only) last, with our server stopped.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ TARGETS: tuple[Target, ...] = (
     Target("startup", "start-up to ready", 10, "s", True, _run_figure("sqlite", "startup_s")),
     Target(
         "startup_first_paths",
-        "start-up to the first paths answer (the index is built on the first walk)",
+        "start-up to the first paths answer (each worker builds the index as it starts)",
         10,
         "s",
         True,

@@ -387,12 +387,16 @@ YIELD node AS n, score
 WITH n WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($country IS NULL OR
        (n.country IS :: STRING NOT NULL AND toLower(toUpper(n.country)) = $country))
-RETURN n.id AS id, [n.name] + coalesce(n.aliases, []) AS labels
+WITH collect(n) AS found
+UNWIND found AS n
+RETURN n.id AS id, [n.name] + coalesce(n.aliases, []) AS labels,
+       CASE WHEN size(found) <= $whole THEN properties(n) END AS props
 """
 """Candidates: the index's best `$cap`, cut by Lucene itself (an ORDER BY in Cypher read every
 match's id first: thousands for a one-letter prefix), then the kind and country filters, as
 the SQLite backend does; ranking orders them afterwards. Only what the ranking reads comes
-back: the page's nodes are fetched whole once ranked."""
+back, and the whole nodes too when there are at most `$whole` candidates (most searches), so
+that only a broad text needs a second round trip for its page."""
 
 STATS = "\nUNION ALL\n".join(
     (

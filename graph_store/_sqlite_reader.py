@@ -64,6 +64,11 @@ class GraphSide:
         with unwatched():
             return self.keeper.fresh(conn, read_meta(conn))
 
+    def warm(self, conn: sqlite3.Connection) -> None:
+        """Bring the index up to date now rather than on the next walk."""
+        with snapshot(conn):
+            self._index(conn)
+
     def paths(self, conn: sqlite3.Connection, src: str, dst: str, query: PathQuery) -> list[Path]:
         """The contract's k shortest simple paths, computed on the index, read from rows."""
         with snapshot(conn):

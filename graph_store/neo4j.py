@@ -44,6 +44,9 @@ from graph_store.records import (
 
 __all__ = ["Neo4jStore"]
 
+WHOLE_CANDIDATES = 50
+"""Up to this many search candidates come back whole with the candidates (one round trip)."""
+
 _BULK = 10_000
 """Records in a batch past which Python's cyclic GC is paused during plan/apply (_gc_pause)."""
 _ALL_NODE_PROPERTIES = frozenset().union(*NODE_PROPERTIES.values())
@@ -240,8 +243,11 @@ class Neo4jStore:
         first: int = 10,
         offset: int = 0,
     ) -> Page[SearchHit]:
-        """Candidates from the full-text index (every word as a prefix), ranked by ranking.score;
-        then the page's nodes, whole (two round trips, but 500 small rows instead of 500 nodes)."""
+        """Candidates from the full-text index (every word as a prefix), ranked by ranking.score.
+
+        At most WHOLE_CANDIDATES candidates come back whole in the same round trip; more come
+        back as ids and labels, and the page's nodes are fetched once ranked (a second round
+        trip, but 500 small rows instead of 500 nodes)."""
         if first < 0 or offset < 0:
             raise BadUserInput("first and offset must not be negative")
         tokens = query_tokens(text)
@@ -253,11 +259,16 @@ class Neo4jStore:
             kinds=[str(getattr(k, "value", k)) for k in kinds] if kinds is not None else None,
             country=country.casefold() if country is not None else None,
             cap=MAX_CANDIDATES,
+            whole=WHOLE_CANDIDATES,
         )
-        scores = {node_id: label_score(text, labels) for node_id, labels in rows}
+        scores = {node_id: label_score(text, labels) for node_id, labels, _ in rows}
         ranked = sorted((i for i, s in scores.items() if s > 0), key=lambda i: (-scores[i], i))
         chosen = ranked[offset : offset + first]
-        nodes = await self.get_nodes(chosen) if chosen else {}
+        held = {node_id: props for node_id, _, props in rows if props is not None}
+        if all(i in held for i in chosen):
+            nodes = {i: node_from(held[i]) for i in chosen}
+        else:
+            nodes = await self.get_nodes(chosen)
         page = tuple(SearchHit(nodes[i], scores[i]) for i in chosen if i in nodes)
         return Page(page, offset + first < len(ranked), len(ranked))
 
@@ -312,6 +323,9 @@ class Neo4jStore:
         """The number of committed changing writes (a singleton meta node, not an Entity)."""
         ((seq,),) = await self._db.execute(q.CHANGE_SEQ)
         return int(seq)
+
+    async def warm(self) -> None:
+        """Nothing to build: the traversal happens in Neo4j."""
 
     async def health(self) -> Health:
         """Round-trip a trivial query; report failure as data, never raise."""

@@ -145,6 +145,12 @@ class GraphStore(Protocol):
         """Probe the store; never raises."""
         ...
 
+    async def warm(self) -> None:
+        """Build now what the first reads would build on their way (the embedded backend's
+        traversal index: seconds at scale M), so the first analyst does not wait for it.
+        Neo4j keeps nothing of the kind in this process: nothing to do."""
+        ...
+
     async def clear(self) -> None:
         """Delete every node and relationship (tests and full rebuilds only)."""
         ...

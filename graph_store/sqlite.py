@@ -172,6 +172,10 @@ class SqliteStore:
 
     # --- reads on the traversal index ---------------------------------------------------------
 
+    async def warm(self) -> None:
+        """Build (or bring up to date) the walker's traversal index."""
+        await self._walker.call(self._graph.warm)
+
     async def paths(self, src: str, dst: str, query: PathQuery) -> Sequence[Path]:
         """The first `query.k` shortest simple paths, in `path_sort_key` order."""
         if not 1 <= query.max_hops <= MAX_HOPS:

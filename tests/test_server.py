@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,23 @@ def test_body_announced_over_the_limit_is_refused_before_reading(tmp_path: Path)
             "/graphql", content=b"x" * 4096, headers={"Content-Type": "application/json"}
         )
     assert response.status_code == 413
+
+
+def test_the_lifespan_warms_the_store_while_the_server_already_answers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="icn.server")
+    settings = Settings(graph_uri=f"sqlite:///{tmp_path / 'graph.sqlite3'}", access_log=False)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/readyz").status_code == 200
+        deadline = time.monotonic() + 60
+        while "store warm in" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.05)
+        answer = client.post(
+            "/graphql",
+            json={
+                "query": '{ paths(from: "person/marianna-lubanski", to: "network/icn") { length } }'
+            },
+        )
+    assert "store warm in" in caplog.text
+    assert answer.status_code == 200 and answer.json()["data"]["paths"], answer.text

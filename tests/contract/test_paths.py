@@ -204,3 +204,22 @@ async def test_hop_and_path_caps_raise_limit_exceeded(store: GraphStore) -> None
         with pytest.raises(LimitExceeded) as info:
             await store.paths(A, D, query)
         assert info.value.code == "LIMIT_EXCEEDED"
+
+
+async def test_warming_builds_ahead_and_changes_no_answer(store: GraphStore) -> None:
+    await store.warm()  # an empty store: nothing to build, nothing to fail
+    await store.apply(DIAMOND)
+    await store.warm()
+    work = _index_work(store)
+
+    await _assert_matches_brute_force(store, DIAMOND.edges, A, E, PathQuery(max_hops=4, k=20))
+    await store.warm()  # up to date: nothing more to do
+    assert _index_work(store) == work  # the walk found the index ready
+    if store.backend == "sqlite":
+        assert work == 2  # built for the empty store, brought up to date after the load
+
+
+def _index_work(store: GraphStore) -> int:
+    """Builds and updates of the embedded store's traversal index (Neo4j keeps none: 0)."""
+    graph = getattr(store, "_graph", None)
+    return graph.keeper.builds + graph.keeper.refreshes if graph is not None else 0

@@ -144,3 +144,30 @@ async def test_search_matches_the_reference_ranking_on_a_random_graph(store: Gra
         expected = _oracle.search(graph.nodes, text, kinds=kinds, country=country)
         assert [(h.node.id, h.score) for h in page.items] == expected, text
         assert page.total == len(expected)
+
+
+async def test_a_broad_text_pages_whole_nodes_like_a_narrow_one(store: GraphStore) -> None:
+    # 120 candidates: more than the Neo4j backend sends whole with the candidates, so its pages
+    # are fetched in a second round trip; 30 match "solar wind" too, few enough to come whole.
+    nodes = [
+        node(
+            f"organisation/solar-{i:03d}",
+            f"Solar {'Wind ' if i % 4 == 0 else ''}Works {i:03d}",
+            aliases=[f"SW{i:03d}"] if i % 3 == 0 else [],
+            country="Denmark" if i % 2 else "Norway",
+            city=f"City {i}",
+        )
+        for i in range(120)
+    ]
+    await store.apply(Batch(nodes=tuple(nodes)))
+    by_id = {n.id: n for n in nodes}
+
+    for text in ("solar", "solar wind"):
+        expected = _oracle.search(nodes, text)
+        walked: list[SearchHit] = []
+        for offset in range(0, len(expected), 25):
+            page = await store.search(text, first=25, offset=offset)
+            assert page.total == len(expected), text
+            walked += page.items
+        assert [(h.node.id, h.score) for h in walked] == expected, text
+        assert all(h.node == by_id[h.node.id] for h in walked), text
