@@ -3,8 +3,9 @@
 Most fields of an answer are leaves read straight off an object (`id`, `name`, `since`).
 Strawberry gives them its "basic" resolver, and graphql-core still builds a resolve-info
 object, calls the resolver and completes the value in three steps for each of them. For
-those fields this executor reads the attribute and serialises it in one step (node2 and
-paths spend 6 to 14% less CPU per answer; docs/performance.md).
+those fields this executor reads the attribute and serialises it in one step (main-thread
+CPU per answer at scale M: paths 0.83x, search 0.94x, node2 0.96x of graphql-core's executor;
+`python -m bench.executor_ab`, docs/performance.md).
 
 Every other field goes through graphql-core unchanged, and so does any leaf whose value
 needs more than one step: null in a non-null field, a value its type refuses, an attribute
