@@ -24,7 +24,7 @@ from tests.api.conftest import fill
 
 PERSON = "person/marianna-lubanski"
 NODE2 = """query N($id: ID!) { node(id: $id) { id name kind aliases sources description
-  ... on Person { country }
+  ... on Person { country title }
   relationships(first: 10) { totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { id type since until certainty source evidence note role sourceUrl }
       other { id name kind relationships(first: 5) {
@@ -82,7 +82,9 @@ def test_plans_only_plain_leaves() -> None:
     plans = leaf_plans(build_schema()._schema)
     assert {"id", "name", "kind", "country"} <= set(plans["Person"])
     assert {"type", "since", "certainty", "evidence"} <= set(plans["Relationship"])
-    assert "role" not in plans["Relationship"]  # guarded by a permission extension
+    # Guarded fields (docs/security.md) carry a permission extension: never planned.
+    assert "role" not in plans["Relationship"]
+    assert {"title", "description"}.isdisjoint(plans["Person"])
     assert "sourceUrl" not in plans["Relationship"]  # a resolver
     assert "relationships" not in plans["Person"]  # arguments and a resolver
     assert "aliases" not in plans["Person"]  # a list: left to graphql-core
