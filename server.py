@@ -324,8 +324,6 @@ async def _warm(store: GraphStore) -> None:
     started = time.perf_counter()
     try:
         await store.warm()
-    except asyncio.CancelledError:
-        raise
     except Exception:  # the first walk builds it then, and reports what fails
         logger.warning("warming the store failed; the first walk builds its index", exc_info=True)
         return

@@ -14,12 +14,12 @@ import asyncio
 import statistics
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from bench.scales import ROOT
+from bench.suite import store_path
 from bench.workloads import Request, build_requests, draw_sample
 from graph_store import GraphStore, open_store
 from resolvers import make_context
@@ -80,7 +80,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=16)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args()
-    path: Path = ROOT / "var" / "bench" / args.scale / "icn.sqlite3"
+    path = store_path(ROOT / "var" / "bench", args.scale)
     if not path.is_file():
         raise SystemExit(f"no loaded store at var/bench/{args.scale}: run the bench on it first")
     ratios = asyncio.run(

@@ -21,7 +21,6 @@ from bench.scales import ROOT, SCALES, ensure_dataset, shown
 from bench.suite import SuiteConfig, embedded_store, say
 from bench.workloads import build_requests, draw_sample
 from graph_store import open_store
-from resolvers.paths import path_query
 from server import Settings, create_app
 
 __all__ = ["profile_workload", "run_profiles"]
@@ -41,8 +40,7 @@ async def profile_workload(
     store = await open_store(uri)
     try:
         sample = await draw_sample(store)
-        # The embedded store builds its traversal index before the first walk: not profiled.
-        await store.paths(*sample.people[:2], path_query(max_hops=1, first=1))
+        await store.warm()  # the embedded store's traversal index: built before, not profiled
         bodies = encode(build_requests(workload, sample, count=4096, seed=seed))
         app = create_app(settings, store=store)
         async with app.router.lifespan_context(app) as state:

@@ -30,7 +30,7 @@ from bench.server_proc import ServerProcess
 from bench.workloads import WORKLOADS, Sample, build_requests, draw_sample, pairs
 from graph_store import open_store
 
-__all__ = ["SuiteConfig", "embedded_store", "run_suite", "say"]
+__all__ = ["SuiteConfig", "embedded_store", "run_suite", "say", "store_path"]
 
 _REQUESTS_PER_WORKLOAD = 4096
 
@@ -82,9 +82,14 @@ async def _holds(uri: str, dataset: Dataset) -> bool:
     return (nodes, edges) == (dataset.nodes, dataset.relationships)
 
 
+def store_path(cache: Path, scale: str) -> Path:
+    """Where the embedded store of `scale` is kept between runs (`--cache`)."""
+    return cache / scale / "icn.sqlite3"
+
+
 def embedded_store(cfg: SuiteConfig, dataset: Dataset) -> tuple[str, dict[str, Any] | None]:
     """The embedded store of `dataset` (loaded now, with the load's figures, or reused)."""
-    path = cfg.cache / dataset.scale / "icn.sqlite3"
+    path = store_path(cfg.cache, dataset.scale)
     stamp = path.parent / "store-stamp.json"
     wanted = {"data": str(dataset.directory), "seed": cfg.seed}
     uri = f"sqlite:///{path}"

@@ -155,8 +155,7 @@ CALL (n) {{
     WITH DISTINCT r, m
     ORDER BY type(r), m.id, r.id
     LIMIT $limit
-    RETURN collect({_edge_map("r")}) AS edges,
-           collect(CASE WHEN $ends THEN properties(m) END) AS ends
+    RETURN collect({_edge_map("r")}) AS edges
 }}"""
 
 
@@ -233,7 +232,7 @@ DISTINCT keeps a self-loop once although an undirected pattern meets it both way
 
 EDGE_PAGES: Mapping[Direction, str] = {d: _query("EDGE_PAGES", d, ()) for d in _ARROWS}
 """EDGES_OF's page per node with its uncapped total (DISTINCT: a self-loop once) and, when
-`$ends`, the far end of each listed relationship (collect drops the nulls otherwise)."""
+`$ends`, the far end of each listed relationship (an empty list otherwise)."""
 
 NEIGHBOURS: Mapping[Direction, str] = {d: _query("NEIGHBOURS", d, ()) for d in _ARROWS}
 """One BFS level of a neighbourhood, per walking direction: the `$take` smallest ids not yet

@@ -171,7 +171,6 @@ class Neo4jStore:
             q.typed("EDGES_OF", flt.direction, flt.types),
             ids=wanted,
             limit=limit,
-            ends=False,
             **filter_params(flt),
         )
         for node_id, edges in rows:

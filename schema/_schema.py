@@ -91,13 +91,13 @@ class _ArgumentNames(NameConverter):
 
     def __init__(self) -> None:
         super().__init__()
+        # By id, holding the argument too: while it is held, no other object can take its id.
         self._arguments: dict[int, tuple[StrawberryArgument, str]] = {}
 
     def from_argument(self, argument: StrawberryArgument) -> str:
         known = self._arguments.get(id(argument))
-        if known is None or known[0] is not argument:
-            known = (argument, super().from_argument(argument))
-            self._arguments[id(argument)] = known
+        if known is None:
+            known = self._arguments[id(argument)] = (argument, super().from_argument(argument))
         return known[1]
 
 

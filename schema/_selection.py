@@ -25,7 +25,7 @@ def selects_any(info: Info, names: frozenset[str]) -> bool:
     would first convert the whole subtree with its arguments, for every list item.
     """
     raw = info._raw_info  # strawberry's Info offers the field nodes only converted
-    selections = (s for node in raw.field_nodes if node.selection_set for s in _of(node))
+    selections = (s for node in raw.field_nodes for s in _of(node))
     return _any(selections, raw.fragments, names, set())
 
 
