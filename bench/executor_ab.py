@@ -76,7 +76,7 @@ def main() -> None:
     """Compare on the embedded store a bench run loaded (var/bench/<scale>/icn.sqlite3)."""
     p = argparse.ArgumentParser(prog="python -m bench.executor_ab", description=__doc__)
     p.add_argument("--scale", default="M")
-    p.add_argument("--workloads", default="paths,search,node2")
+    p.add_argument("--workloads", default="paths,search,node2,neighbourhood,introductions")
     p.add_argument("--rounds", type=int, default=16)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args()

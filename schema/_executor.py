@@ -1,16 +1,25 @@
-"""A graphql-core executor that answers plain leaf fields without the per-field machinery.
+"""A graphql-core executor that answers plain fields without the per-field machinery.
 
-Most fields of an answer are leaves read straight off an object (`id`, `name`, `since`).
-Strawberry gives them its "basic" resolver, and graphql-core still builds a resolve-info
-object, calls the resolver and completes the value in three steps for each of them. For
-those fields this executor reads the attribute and serialises it in one step (main-thread
-CPU per answer at scale M: paths 0.83x, search 0.94x, node2 0.96x of graphql-core's executor;
-`python -m bench.executor_ab`, docs/performance.md).
+Most of an answer is read straight off objects the resolvers built: leaves (`id`, `name`,
+`since`) and objects and lists held as attributes (a path's `steps`, a step's `from` and
+`relationship`). Strawberry gives those fields its "basic" resolver, and graphql-core still
+builds a resolve-info object, calls the resolver and completes the value in several steps
+for each of them. This executor answers them directly:
 
-Every other field goes through graphql-core unchanged, and so does any leaf whose value
-needs more than one step: null in a non-null field, a value its type refuses, an attribute
-that raises. graphql-core then reads it again and reports the error as it always does, with
-its path. tests/api/test_lean_executor.py checks that both executors give the same answers.
+- a plain leaf field is read and serialised in one step (`execute_field`);
+- a value whose whole selection is plain fields, however deep (a list of paths with their
+  steps, ends and relationships), is completed in one recursive pass (`complete_value`).
+
+Plain: no resolver, no field extension (a permission is one, so a guarded field is never
+answered here), strawberry's default attribute read, no arguments. A resolver that only
+hands back a node its object already holds, and loads it when it holds none (a
+relationship's `from`), says where with `held_in`: the held value is read there, and the
+resolver is called when it is None. Everything else goes
+through graphql-core unchanged, and so does any value that needs more than one step: null
+where it must not be, a value its type refuses, an attribute that raises, an abstract type
+whose object it cannot tell at once. graphql-core then completes the value again and reports
+the error as it always does, with its path. tests/api/test_lean_executor.py checks that both
+executors give the same answers; `python -m bench.executor_ab` measures the CPU they take.
 """
 
 from __future__ import annotations
@@ -20,70 +29,94 @@ from types import CoroutineType, GeneratorType
 from typing import Any, ClassVar
 
 from graphql import (
+    GraphQLAbstractType,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     Undefined,
+    get_named_type,
+    is_abstract_type,
     is_leaf_type,
 )
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-__all__ = ["LeafPlan", "LeanExecutor", "executor_for", "is_awaitable", "leaf_plans"]
+__all__ = [
+    "LeanExecutor",
+    "PlainField",
+    "executor_for",
+    "held_in",
+    "is_awaitable",
+    "plain_fields",
+]
 
 _AWAITABLE_BY_TYPE: dict[type, bool] = {}
 _MAX_TYPES = 4096
+_TYPENAME = "__typename"
+_HELD = "icn.lean.held"
+
+
+def held_in(attr: str) -> dict[str, str]:
+    """Field metadata for a resolver that returns attribute `attr` of its object whenever that
+    is not None (and does something else, such as loading, only when it is None)."""
+    return {_HELD: attr}
 
 
 @dataclass(frozen=True, slots=True)
-class LeafPlan:
-    """How to answer one plain leaf field: the attribute to read and the type to serialise."""
+class PlainField:
+    """A field answered by reading one attribute, and the type its value completes to."""
 
     attr: str
-    type: GraphQLLeafType
+    type: GraphQLOutputType
+    leaf: GraphQLLeafType | None
+    """The scalar or enum of a leaf field (None for objects and lists)."""
     non_null: bool
+    held: bool = False
+    """Read where a resolver holds it (`held_in`): None there means "call the resolver"."""
 
 
-def leaf_plans(schema: GraphQLSchema) -> dict[str, dict[str, LeafPlan]]:
-    """Plans of the plain leaf fields of every object type, by type name and field name.
-
-    Plain: no resolver and no field extension (a permission is one: `Relationship.role` is
-    never planned), strawberry's default attribute read, no arguments, and a scalar or enum
-    type. Lists of leaves are left to graphql-core.
-    """
-    plans: ClassVar[dict[str, dict[str, LeafPlan]]] = {}
+def plain_fields(schema: GraphQLSchema) -> dict[str, dict[str, PlainField]]:
+    """The plain fields of every object type, by type name and field name (see the module)."""
+    plain: dict[str, dict[str, PlainField]] = {}
     for name, gql_type in schema.type_map.items():
         if not isinstance(gql_type, GraphQLObjectType) or name.startswith("__"):
             continue
-        fields: dict[str, LeafPlan] = {}
+        fields: dict[str, PlainField] = {}
         for field_name, field in gql_type.fields.items():
             definition = field.extensions.get("strawberry-definition")
-            if (
-                definition is None
-                or not definition.is_basic_field
-                or definition.default_resolver is not getattr
-                or field.args
-            ):
+            if definition is None or definition.extensions or field.args:
                 continue
             non_null = isinstance(field.type, GraphQLNonNull)
+            held = (definition.metadata or {}).get(_HELD)
+            if held is not None:
+                fields[field_name] = PlainField(held, field.type, None, non_null, held=True)
+                continue
+            if not definition.is_basic_field or definition.default_resolver is not getattr:
+                continue
             inner = field.type.of_type if non_null else field.type
-            if is_leaf_type(inner):
-                fields[field_name] = LeafPlan(definition.python_name, inner, non_null)
+            leaf = inner if is_leaf_type(inner) else None
+            fields[field_name] = PlainField(definition.python_name, field.type, leaf, non_null)
         if fields:
-            plans[name] = fields
-    return plans
+            plain[name] = fields
+    return plain
 
 
 class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, with plain leaf fields answered directly (see the module)."""
+    """Strawberry's executor, with plain fields answered directly (see the module)."""
 
-    plans: ClassVar[dict[str, dict[str, LeafPlan]]] = {}
+    plain: ClassVar[dict[str, dict[str, PlainField]]] = {}
     """Set on the subclass that executor_for makes for a schema."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = is_awaitable  # type: ignore[assignment]
+        manager = self.middleware_manager
+        # A middleware wraps every resolver, the basic ones too: then graphql-core answers all.
+        self._lean = manager is None or not manager.middlewares
+        self._verdicts: dict[tuple[Any, int], tuple[Any, bool]] = {}
 
     def execute_field(  # type: ignore[override]
         self,
@@ -93,28 +126,165 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         path: Any,
         position_context: Any,
     ) -> Any:
-        """The field's value, in one step when it is planned and its value is plain."""
-        fields = self.plans.get(parent_type.name)
-        if fields is not None:
-            plan = fields.get(field_details_list[0].node.name.value)
-            manager = self.middleware_manager
-            if plan is not None and (manager is None or not manager.middlewares):
-                value = _plain(source, plan)
-                if value is not Undefined:
-                    return value
+        """The field's value, in one step when it is a plain leaf and its value is plain."""
+        if self._lean:
+            fields = self.plain.get(parent_type.name)
+            if fields is not None:
+                field = fields.get(field_details_list[0].node.name.value)
+                if field is not None and field.leaf is not None:
+                    value = _leaf(source, field)
+                    if value is not Undefined:
+                        return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
 
+    def complete_value(  # type: ignore[override]
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """The completed value, in one pass when its whole selection is plain fields."""
+        if self._lean and self._plannable(return_type, field_details_list):
+            value = self._complete(return_type, field_details_list, info, result)
+            if value is not Undefined:
+                return value
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
-def _plain(source: Any, plan: LeafPlan) -> Any:
-    """The serialised value, or Undefined when graphql-core must answer the field itself."""
-    try:
-        value = getattr(source, plan.attr)
+    def _plannable(self, return_type: GraphQLOutputType, field_details_list: Any) -> bool:
+        """Whether every field selected under `return_type` is plain, at any depth.
+
+        Known once per request for each selection (graphql-core hands the same field list to
+        every item of a list); the list is kept alive with the answer so its id stays its own.
+        """
+        named = get_named_type(return_type)
+        if is_leaf_type(named):
+            return True
+        key = (named, id(field_details_list))
+        known = self._verdicts.get(key)
+        if known is None:
+            possible = self.schema.get_possible_types
+            types = possible(named) if is_abstract_type(named) else [named]  # type: ignore
+            verdict = all(self._plain_selection(t, field_details_list) for t in types)
+            known = self._verdicts[key] = (field_details_list, verdict)
+        return known[1]
+
+    def _plain_selection(self, object_type: GraphQLObjectType, field_details_list: Any) -> bool:
+        grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if defer_usages:
+            return False
+        fields = self.plain.get(object_type.name, {})
+        for sub in grouped.values():
+            name = sub[0].node.name.value
+            if name == _TYPENAME:
+                continue
+            field = fields.get(name)
+            if field is None or not self._plannable(field.type, sub):
+                return False
+        return True
+
+    def _complete(
+        self, return_type: GraphQLOutputType, field_details_list: Any, info: Any, value: Any
+    ) -> Any:
+        """`value` completed as `return_type`, or Undefined when graphql-core must do it."""
+        if isinstance(return_type, GraphQLNonNull):
+            completed = self._complete(return_type.of_type, field_details_list, info, value)
+            return Undefined if completed is None else completed
         if value is None:
-            return Undefined if plan.non_null else None
-        coerced = plan.type.coerce_output_value(value)
+            return None
+        if isinstance(return_type, GraphQLList):
+            if not isinstance(value, list | tuple):
+                return Undefined
+            item_type = return_type.of_type
+            items = []
+            for item in value:
+                if is_awaitable(item):
+                    return Undefined
+                completed = self._complete(item_type, field_details_list, info, item)
+                if completed is Undefined:
+                    return Undefined
+                items.append(completed)
+            return items
+        if is_leaf_type(return_type):
+            return _coerced(return_type, value)  # type: ignore[arg-type]
+        object_type = self._object_type(return_type, info, value)
+        if object_type is None:
+            return Undefined
+        grouped = self.collect_subfields(object_type, field_details_list)[0]
+        fields = self.plain.get(object_type.name, {})
+        answer: dict[str, Any] = {}
+        for response_name, sub in grouped.items():
+            name = sub[0].node.name.value
+            if name == _TYPENAME:
+                answer[response_name] = object_type.name
+                continue
+            field = fields[name]
+            if field.leaf is not None:
+                completed = _leaf(value, field)
+            else:
+                try:
+                    raw = getattr(value, field.attr)
+                except Exception:  # graphql-core reads it again and reports it
+                    return Undefined
+                if raw is None and field.held:
+                    return Undefined  # not held: the resolver fetches it
+                completed = self._complete(field.type, sub, info, raw)
+            if completed is Undefined:
+                return Undefined
+            answer[response_name] = completed
+        return answer
+
+    def _object_type(
+        self, return_type: GraphQLOutputType, info: Any, value: Any
+    ) -> GraphQLObjectType | None:
+        """The object type `value` completes as, when it is told at once; else None."""
+        try:
+            if isinstance(return_type, GraphQLObjectType):
+                object_type = return_type
+            else:
+                abstract: GraphQLAbstractType = return_type  # type: ignore[assignment]
+                if abstract.resolve_type is None:
+                    return None
+                name = abstract.resolve_type(value, info, abstract)
+                if not isinstance(name, str):
+                    if isinstance(name, CoroutineType):
+                        name.close()
+                    return None
+                found = self.schema.get_type(name)
+                if not isinstance(found, GraphQLObjectType) or not self.schema.is_sub_type(
+                    abstract, found
+                ):
+                    return None
+                object_type = found
+            check = object_type.is_type_of
+            if check is not None and check(value, info) is not True:
+                return None
+        except Exception:  # graphql-core tells the type again and reports it
+            return None
+        return object_type
+
+
+def _leaf(source: Any, field: PlainField) -> Any:
+    """The serialised value of a plain leaf, or Undefined when graphql-core must answer."""
+    try:
+        value = getattr(source, field.attr)
     except Exception:  # graphql-core reads it again and reports it
+        return Undefined
+    if value is None:
+        return Undefined if field.non_null else None
+    return _coerced(field.leaf, value)  # type: ignore[arg-type]
+
+
+def _coerced(leaf: GraphQLLeafType, value: Any) -> Any:
+    try:
+        coerced = leaf.coerce_output_value(value)
+    except Exception:  # graphql-core coerces it again and reports it
         return Undefined
     return Undefined if coerced is None else coerced
 
@@ -139,5 +309,5 @@ def is_awaitable(value: Any) -> bool:
 
 
 def executor_for(schema: GraphQLSchema) -> type[LeanExecutor]:
-    """A LeanExecutor class that knows the plain leaf fields of `schema`."""
-    return type("LeanExecutor", (LeanExecutor,), {"plans": leaf_plans(schema)})
+    """A LeanExecutor class that knows the plain fields of `schema`."""
+    return type("LeanExecutor", (LeanExecutor,), {"plain": plain_fields(schema)})

@@ -20,6 +20,7 @@ from graph_store import Node as NodeRecord
 from graph_store import NodeKind as ModelNodeKind
 from graph_store import NotFound, PartialDate
 from resolvers import Context, RelationshipPage, relationships_of
+from schema._executor import held_in
 from schema._guard import person_roles
 from schema._selection import selects_any
 from schema.connection import PageInfo
@@ -186,21 +187,26 @@ class Relationship:
     # `from`, `to` (and RelationshipEdge.other) are sync resolvers that hand back a node the
     # relationship holds, and only return the DataLoader's awaitable when it holds none: an
     # async resolver would cost graphql-core a task per field even when nothing is fetched.
-    @strawberry.field(name="from", description="The source of the relationship.", graphql_type=Node)
+    # `held_in` tells the lean executor (schema/_executor.py) where that node is held, so it
+    # reads it there and calls the resolver only when it is not.
+    @strawberry.field(
+        name="from",
+        description="The source of the relationship.",
+        graphql_type=Node,
+        metadata=held_in("src_node"),
+    )
     def from_(self, info: Info[Context, None]) -> Node | Awaitable[Node]:
         node = self.src_node
         return node if node is not None else load_node(info, self.record.src)
 
-    @strawberry.field(description="The target of the relationship.", graphql_type=Node)
+    @strawberry.field(
+        description="The target of the relationship.",
+        graphql_type=Node,
+        metadata=held_in("dst_node"),
+    )
     def to(self, info: Info[Context, None]) -> Node | Awaitable[Node]:
         node = self.dst_node
         return node if node is not None else load_node(info, self.record.dst)
-
-    def held(self, node_id: str) -> Node | None:
-        """The endpoint `node_id` if this relationship holds it (None: ask the loader)."""
-        if node_id == self.record.src:
-            return self.src_node
-        return self.dst_node if node_id == self.record.dst else None
 
     @classmethod
     def from_record(cls, edge: EdgeRecord, nodes: Mapping[str, Node] | None = None) -> Relationship:
@@ -232,14 +238,17 @@ class RelationshipEdge:
     cursor: str
     node: Relationship
     owner: strawberry.Private[str]
+    other_node: strawberry.Private[Node | None] = None
+    """The far end when whoever built this edge already held it, else None."""
 
     @strawberry.field(
-        description="The node at the other end from the one being listed.", graphql_type=Node
+        description="The node at the other end from the one being listed.",
+        graphql_type=Node,
+        metadata=held_in("other_node"),
     )
     def other(self, info: Info[Context, None]) -> Node | Awaitable[Node]:
-        other_id = self.node.record.other(self.owner)
-        node = self.node.held(other_id)
-        return node if node is not None else load_node(info, other_id)
+        node = self.other_node
+        return node if node is not None else load_node(info, self.node.record.other(self.owner))
 
 
 @strawberry.type(description="A page of a node's relationships.")
@@ -262,6 +271,7 @@ class RelationshipConnection:
                 cursor=page.cursor(i),
                 node=Relationship.from_record(edge, held),
                 owner=page.owner,
+                other_node=held.get(edge.other(page.owner)),
             )
             for i, edge in enumerate(page.edges)
         ]

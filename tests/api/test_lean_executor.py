@@ -19,7 +19,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from graph_store import GraphStore
 from resolvers import ANONYMOUS, READ_CONTACTS, Principal, make_context
 from schema import build_schema
-from schema._executor import LeanExecutor, executor_for, is_awaitable, leaf_plans
+from schema._executor import LeanExecutor, executor_for, held_in, is_awaitable, plain_fields
 from tests.api.conftest import fill
 
 PERSON = "person/marianna-lubanski"
@@ -78,17 +78,22 @@ async def _both(
     return answers[0], answers[1]
 
 
-def test_plans_only_plain_leaves() -> None:
-    plans = leaf_plans(build_schema()._schema)
-    assert {"id", "name", "kind", "country"} <= set(plans["Person"])
-    assert {"type", "since", "certainty", "evidence"} <= set(plans["Relationship"])
-    # Guarded fields (docs/security.md) carry a permission extension: never planned.
-    assert "role" not in plans["Relationship"]
-    assert {"title", "description"}.isdisjoint(plans["Person"])
-    assert "sourceUrl" not in plans["Relationship"]  # a resolver
-    assert "relationships" not in plans["Person"]  # arguments and a resolver
-    assert "aliases" not in plans["Person"]  # a list: left to graphql-core
-    assert "from" not in plans["Relationship"]  # not a leaf
+def test_only_plain_fields_are_answered_directly() -> None:
+    plain = plain_fields(build_schema()._schema)
+    assert {"id", "name", "kind", "country"} <= set(plain["Person"])
+    assert {"type", "since", "certainty", "evidence"} <= set(plain["Relationship"])
+    # Guarded fields (docs/security.md) carry a permission extension: never answered here.
+    assert "role" not in plain["Relationship"]
+    assert {"title", "description"}.isdisjoint(plain["Person"])
+    assert "sourceUrl" not in plain["Relationship"]  # a resolver
+    assert "relationships" not in plain["Person"]  # arguments and a resolver
+    # `from` is a resolver that loads the node only when the relationship does not hold it.
+    assert plain["Relationship"]["from"].held and plain["Relationship"]["from"].attr == "src_node"
+    assert plain["RelationshipEdge"]["other"].held
+    # Objects and lists held as attributes are plain, but not leaves.
+    assert plain["PathStep"]["from"].leaf is None and plain["Path"]["steps"].leaf is None
+    assert plain["Person"]["aliases"].leaf is None
+    assert plain["Person"]["name"].leaf is not None
 
 
 @pytest.mark.asyncio
@@ -178,3 +183,124 @@ async def test_leaves_that_fail_fail_as_in_graphql_core() -> None:
         ("things", 2, "count"),
         ("things", 3, "note"),
     }
+
+
+@strawberry.interface
+class Shape:
+    name: str
+
+
+@strawberry.type
+class Square(Shape):
+    side: int
+
+
+@strawberry.type
+class Circle(Shape):
+    radius: float
+
+
+@strawberry.type
+class NotAShape:
+    name: str
+
+
+@strawberry.type
+class Box:
+    label: str
+    shape: Shape
+    spare: Shape | None
+    things: list[Thing]
+    kept: strawberry.Private[Shape | None] = None
+    fetched: strawberry.Private[list[str]] = strawberry.field(default_factory=list)
+
+    @strawberry.field(metadata=held_in("kept"))
+    def held(self) -> Shape:
+        """The kept shape, or (as a loader would) one made on demand, noting that it was."""
+        if self.kept is not None:
+            return self.kept
+        self.fetched.append(self.label)
+        return Circle(name=f"made for {self.label}", radius=1.0)
+
+
+@strawberry.type
+class BoxQuery:
+    @strawberry.field
+    def boxes(self, info: strawberry.Info) -> list[Box | None]:
+        return info.context  # the test's boxes
+
+
+def _boxes() -> list[Box]:
+    wrong: Any = NotAShape(name="not a shape")
+    missing: Any = None
+    return [
+        Box(
+            label="plain",
+            shape=Square(name="sq", side=2),
+            spare=None,
+            things=[],
+            kept=Square(name="kept", side=1),
+        ),
+        Box(
+            label="deep null",
+            shape=Circle(name="c", radius=0.5),
+            spare=None,
+            things=[Thing(name="ok", count=1, note=None), Thing(name=missing, count=2, note=None)],
+        ),
+        Box(label="wrong type", shape=Square(name="s", side=3), spare=wrong, things=[]),
+        Box(label="not kept", shape=Square(name="s", side=4), spare=None, things=[]),
+    ]
+
+
+BOX_QUERY = """query B($full: Boolean!) { boxes { label
+  shape { __typename name ... on Square { side } ... on Circle { r: radius } }
+  spare { name }
+  things { name count @include(if: $full) note @skip(if: $full) }
+  held { __typename name } } }"""
+
+
+@pytest.mark.asyncio
+async def test_nested_values_that_fail_fail_as_in_graphql_core() -> None:
+    """Whole selections answered in one pass give graphql-core's answers and errors, deep in
+    lists, through interfaces, with fragments, aliases and directives, and for held fields."""
+    schema = strawberry.Schema(BoxQuery, types=[Square, Circle, NotAShape])
+    schema.execution_context_class = executor_for(schema._schema)
+    for full in (True, False):
+        boxes = _boxes()
+        context = partial(list, boxes)  # the same boxes for both executors
+        standard, lean = await _both(schema, BOX_QUERY, {"full": full}, context)
+        assert lean == standard
+    answer = json.loads(lean)
+    assert {tuple(e["path"]) for e in answer["errors"]} == {
+        ("boxes", 1, "things", 1, "name"),
+        ("boxes", 2, "spare"),
+    }
+    body = answer["data"]["boxes"]
+    assert body[0]["shape"] == {"__typename": "Square", "name": "sq", "side": 2}
+    assert body[0]["things"] == [] and body[0]["held"]["name"] == "kept"
+    assert body[1] is None and body[2]["spare"] is None
+    assert body[3]["held"] == {"__typename": "Circle", "name": "made for not kept"}
+    # The resolver of a held field runs only where nothing is held: once for each executor.
+    assert boxes[0].fetched == [] and boxes[3].fetched == ["not kept", "not kept"]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_plain_answer_takes_one_pass(
+    sqlite_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paths answer is all plain below its resolver: graphql-core executes one field."""
+    await fill(sqlite_store)
+    calls: list[str] = []
+    standard = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counted(self: Any, parent: Any, source: Any, details: Any, *rest: Any) -> Any:
+        calls.append(details[0].node.name.value)
+        return standard(self, parent, source, details, *rest)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted)
+    query, variables = QUERIES[3]
+    result = await build_schema().execute(
+        query, variables, context_value=make_context(sqlite_store)
+    )
+    assert result.errors is None and result.data is not None and result.data["paths"]
+    assert calls == ["paths"]
