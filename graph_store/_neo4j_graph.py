@@ -30,7 +30,7 @@ async def _require(tx: AsyncManagedTransaction, ids: Sequence[str]) -> None:
     found = await read_nodes(tx, list(dict.fromkeys(ids)))
     missing = [i for i in ids if i not in found]
     if missing:
-        raise NotFound(f"no node with id {missing[0]!r}")
+        raise NotFound(f"no node has the id {missing[0]!r}")
 
 
 def _group_paths(group: Mapping[str, Any]) -> list[Path]:
@@ -71,7 +71,7 @@ async def paths(tx: AsyncManagedTransaction, src: str, dst: str, query: PathQuer
         tx, q.PATHS[(query.max_hops, filtered)], **params
     )
     if not (has_src and has_dst):
-        raise NotFound(f"no node with id {src if not has_src else dst!r}")
+        raise NotFound(f"no node has the id {src if not has_src else dst!r}")
     if any(w > MAX_CANDIDATE_PATHS for w in walks):
         raise LimitExceeded(
             f"more than {MAX_CANDIDATE_PATHS} candidate paths; narrow the filters or hops"

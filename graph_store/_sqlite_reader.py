@@ -168,7 +168,7 @@ class GraphSide:
 def _nid(ix: TraversalIndex, node_id: str) -> int:
     nid = ix.idx.get(node_id)
     if nid is None:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise NotFound(f"no node has the id {node_id!r}")
     return nid
 
 

@@ -36,7 +36,7 @@ from resolvers.pagination import (
     decode_offset,
     encode_cursor,
 )
-from resolvers.paths import MAX_NEIGHBOURHOOD, find_paths, neighbourhood, path_query, require_nodes
+from resolvers.paths import MAX_NEIGHBOURHOOD, find_paths, neighbourhood, path_query
 from resolvers.permissions import (
     ADMIN,
     ANONYMOUS,
@@ -116,7 +116,6 @@ __all__ = [
     "recency",
     "relationship_types",
     "relationships_of",
-    "require_nodes",
     "require_write",
     "search",
     "step_phrase",

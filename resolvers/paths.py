@@ -13,7 +13,6 @@ from graph_store import (
     Certainty,
     Direction,
     LimitExceeded,
-    NotFound,
     PartialDate,
     Path,
     PathQuery,
@@ -22,7 +21,7 @@ from graph_store import (
 from resolvers.context import Context
 from resolvers.filters import caller_filter, edge_filter, effective_certainty
 
-__all__ = ["MAX_NEIGHBOURHOOD", "find_paths", "neighbourhood", "path_query", "require_nodes"]
+__all__ = ["MAX_NEIGHBOURHOOD", "find_paths", "neighbourhood", "path_query"]
 
 MAX_NEIGHBOURHOOD = 500
 """Most nodes one neighbourhood answer may hold."""
@@ -55,20 +54,13 @@ def path_query(
     )
 
 
-async def require_nodes(ctx: Context, *ids: str) -> None:
-    """Raise NotFound naming the first id that is not a node (operations that need them)."""
-    found = await ctx.loaders.nodes.load_many(list(ids))
-    for node_id, node in zip(ids, found, strict=True):
-        if node is None:
-            raise NotFound(f"no node has the id {node_id!r}")
-
-
 async def find_paths(ctx: Context, src: str, dst: str, query: PathQuery) -> Sequence[Path]:
     """The first `query.k` shortest simple paths between two nodes, in canonical order.
 
     Introductions gather their paths here too, so the caller's certainty floor applies to both.
+    An endpoint that is not a node is the store's NotFound (the contract's), asked in the same
+    call rather than in one more before it.
     """
-    await require_nodes(ctx, src, dst)
     query = replace(query, filter=caller_filter(ctx, query.filter))
     paths = await ctx.store.paths(src, dst, query)
     ctx.loaders.prime(node for path in paths for node in path.nodes)
@@ -93,7 +85,6 @@ async def neighbourhood(
     _check_range("limit", limit, MAX_NEIGHBOURHOOD)
     floor = effective_certainty(ctx, min_certainty)
     flt = edge_filter(types, direction=Direction.BOTH, as_of=as_of, min_certainty=floor)
-    await require_nodes(ctx, node_id)
     sub = await ctx.store.neighbourhood(node_id, depth=depth, flt=flt, limit=limit)
     ctx.loaders.prime(sub.nodes)
     return sub

@@ -162,6 +162,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
 
         Known once per request for each selection (graphql-core hands the same field list to
         every item of a list); the list is kept alive with the answer so its id stays its own.
+        Under an interface the answer is the object type's, known when a value shows which it
+        is (`_complete`): checking every possible type up front cost more than the answers.
         """
         named = get_named_type(return_type)
         if is_leaf_type(named):
@@ -169,10 +171,11 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (named, id(field_details_list))
         known = self._verdicts.get(key)
         if known is None:
-            possible = self.schema.get_possible_types
-            types = possible(named) if is_abstract_type(named) else [named]  # type: ignore
-            verdict = all(self._plain_selection(t, field_details_list) for t in types)
-            known = self._verdicts[key] = (field_details_list, verdict)
+            plain = is_abstract_type(named) or self._plain_selection(
+                named,  # type: ignore[arg-type]
+                field_details_list,
+            )
+            known = self._verdicts[key] = (field_details_list, plain)
         return known[1]
 
     def _plain_selection(self, object_type: GraphQLObjectType, field_details_list: Any) -> bool:
@@ -215,6 +218,11 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             return _coerced(return_type, value)  # type: ignore[arg-type]
         object_type = self._object_type(return_type, info, value)
         if object_type is None:
+            return Undefined
+        if object_type is not return_type and not self._plannable(object_type, field_details_list):
+            # Not all plain for this object type: graphql-core completes this selection from
+            # now on in this request, for every type, rather than try it value by value.
+            self._verdicts[(return_type, id(field_details_list))] = (field_details_list, False)
             return Undefined
         grouped = self.collect_subfields(object_type, field_details_list)[0]
         fields = self.plain.get(object_type.name, {})
