@@ -1,7 +1,7 @@
 """The paths floor: the bare store calls the `paths` resolver makes, for the same pairs.
 
-`resolvers.paths.find_paths` loads both end nodes (one `get_nodes` call through the
-DataLoader) and then calls `store.paths`; timing exactly those two calls on a store opened in
+`resolvers.paths.find_paths` makes one store call, `store.paths` (which also answers
+NotFound for an endpoint that is not a node); timing exactly that call on a store opened in
 this process gives the floor that GraphQL, HTTP and JSON are added to. The ratio of the
 end-to-end p50 to this p50 is the API's overhead.
 """
@@ -35,7 +35,7 @@ class FloorResult:
 async def measure_floor(
     uri: str, pairs: Sequence[tuple[str, str]], *, duration_s: float, warmup_s: float
 ) -> FloorResult:
-    """Time `get_nodes` + `paths` for `pairs` in turn, for `duration_s` seconds."""
+    """Time `paths` for `pairs` in turn, for `duration_s` seconds."""
     query = path_query(max_hops=PATHS_MAX_HOPS, first=PATHS_FIRST)  # as the resolver builds it
     store = await open_store(uri)
     try:
@@ -49,7 +49,6 @@ async def measure_floor(
         while (now := time.perf_counter()) < end:
             src, dst = pairs[turn % len(pairs)]
             turn += 1
-            await store.get_nodes([src, dst])
             paths = await store.paths(src, dst, query)
             if now >= measure_from:
                 latencies.append(time.perf_counter() - now)
