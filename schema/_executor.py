@@ -57,6 +57,9 @@ _AWAITABLE_BY_TYPE: dict[type, bool] = {}
 _MAX_TYPES = 4096
 _TYPENAME = "__typename"
 _HELD = "icn.lean.held"
+_NOT_PLAIN: Any = object()
+"""What `_complete` answers when a selection turns out not to be all plain (under an interface,
+for the object type a value is): every selection it was found in is then known as not plain."""
 
 
 def held_in(attr: str) -> dict[str, str]:
@@ -151,7 +154,7 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         """The completed value, in one pass when its whole selection is plain fields."""
         if self._lean and self._plannable(return_type, field_details_list):
             value = self._complete(return_type, field_details_list, info, result)
-            if value is not Undefined:
+            if value is not Undefined and value is not _NOT_PLAIN:
                 return value
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
@@ -195,7 +198,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
     def _complete(
         self, return_type: GraphQLOutputType, field_details_list: Any, info: Any, value: Any
     ) -> Any:
-        """`value` completed as `return_type`, or Undefined when graphql-core must do it."""
+        """`value` completed as `return_type`; Undefined when graphql-core must complete it (the
+        value needs more than one step), _NOT_PLAIN when it must complete the selection."""
         if isinstance(return_type, GraphQLNonNull):
             completed = self._complete(return_type.of_type, field_details_list, info, value)
             return Undefined if completed is None else completed
@@ -210,8 +214,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                 if is_awaitable(item):
                     return Undefined
                 completed = self._complete(item_type, field_details_list, info, item)
-                if completed is Undefined:
-                    return Undefined
+                if completed is Undefined or completed is _NOT_PLAIN:
+                    return completed
                 items.append(completed)
             return items
         if is_leaf_type(return_type):
@@ -220,10 +224,10 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         if object_type is None:
             return Undefined
         if object_type is not return_type and not self._plannable(object_type, field_details_list):
-            # Not all plain for this object type: graphql-core completes this selection from
-            # now on in this request, for every type, rather than try it value by value.
+            # Not all plain for this object type: graphql-core completes this selection, and
+            # those around it, from now on in this request rather than try it value by value.
             self._verdicts[(return_type, id(field_details_list))] = (field_details_list, False)
-            return Undefined
+            return _NOT_PLAIN
         grouped = self.collect_subfields(object_type, field_details_list)[0]
         fields = self.plain.get(object_type.name, {})
         answer: dict[str, Any] = {}
@@ -243,6 +247,12 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                 if raw is None and field.held:
                     return Undefined  # not held: the resolver fetches it
                 completed = self._complete(field.type, sub, info, raw)
+                if completed is _NOT_PLAIN:
+                    self._verdicts[(object_type, id(field_details_list))] = (
+                        field_details_list,
+                        False,
+                    )
+                    return _NOT_PLAIN
             if completed is Undefined:
                 return Undefined
             answer[response_name] = completed
