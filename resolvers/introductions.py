@@ -145,9 +145,9 @@ async def introductions(
             through.setdefault(node.id, []).append(index)
             nodes[node.id] = node
     ranked = sorted(scores, key=lambda node_id: (-scores[node_id], node_id))[:first]
-    ends = await ctx.loaders.nodes.load_many([src, dst])
-    src_node, dst_node = ends[0], ends[1]
-    assert src_node is not None and dst_node is not None  # find_paths checked both
+    if not ranked:
+        return []
+    src_node, dst_node = paths[0].nodes[0], paths[0].nodes[-1]  # every path runs src to dst
     result = []
     for node_id in ranked:
         mine = sorted(through[node_id], key=lambda i: (-weights[i], i))

@@ -14,11 +14,13 @@ Plain: no resolver, no field extension (a permission is one, so a guarded field 
 answered here), strawberry's default attribute read, no arguments. A resolver that only
 hands back a node its object already holds, and loads it when it holds none (a
 relationship's `from`), says where with `held_in`: the held value is read there, and the
-resolver is called when it is None. Everything else goes
-through graphql-core unchanged, and so does any value that needs more than one step: null
-where it must not be, a value its type refuses, an attribute that raises, an abstract type
-whose object it cannot tell at once. graphql-core then completes the value again and reports
-the error as it always does, with its path. tests/api/test_lean_executor.py checks that both
+resolver is called when it is None.
+
+Everything else goes through graphql-core unchanged, and so does any value that needs more
+than one step: null where it must not be, a value its type refuses, an attribute that
+raises, an exception or an awaitable held as a value, an abstract type whose object it
+cannot tell at once, a list under @stream. graphql-core then completes the value again and
+reports the error as it always does, with its path. tests/api/test_lean_executor.py checks that both
 executors give the same answers; `python -m bench.executor_ab` measures the CPU they take.
 """
 
@@ -54,8 +56,10 @@ __all__ = [
 ]
 
 _AWAITABLE_BY_TYPE: dict[type, bool] = {}
+_SETTLED_BY_TYPE: dict[type, bool] = {}
 _MAX_TYPES = 4096
 _TYPENAME = "__typename"
+_STREAM = "stream"
 _HELD = "icn.lean.held"
 _NOT_PLAIN: Any = object()
 """What `_complete` answers when a selection turns out not to be all plain (under an interface,
@@ -152,7 +156,7 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """The completed value, in one pass when its whole selection is plain fields."""
-        if self._lean and self._plannable(return_type, field_details_list):
+        if self._lean and _settled(result) and self._plannable(return_type, field_details_list):
             value = self._complete(return_type, field_details_list, info, result)
             if value is not Undefined and value is not _NOT_PLAIN:
                 return value
@@ -169,15 +173,15 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         is (`_complete`): checking every possible type up front cost more than the answers.
         """
         named = get_named_type(return_type)
-        if is_leaf_type(named):
-            return True
         key = (named, id(field_details_list))
         known = self._verdicts.get(key)
         if known is None:
-            plain = is_abstract_type(named) or self._plain_selection(
-                named,  # type: ignore[arg-type]
-                field_details_list,
-            )
+            if any(_STREAM in _directives(d.node) for d in field_details_list):
+                plain = False  # @stream: graphql-core delivers the list in parts
+            elif is_leaf_type(named) or is_abstract_type(named):
+                plain = True
+            else:
+                plain = self._plain_selection(named, field_details_list)  # type: ignore[arg-type]
             known = self._verdicts[key] = (field_details_list, plain)
         return known[1]
 
@@ -205,14 +209,14 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             return Undefined if completed is None else completed
         if value is None:
             return None
+        if not _settled(value):
+            return Undefined
         if isinstance(return_type, GraphQLList):
             if not isinstance(value, list | tuple):
                 return Undefined
             item_type = return_type.of_type
             items = []
             for item in value:
-                if is_awaitable(item):
-                    return Undefined
                 completed = self._complete(item_type, field_details_list, info, item)
                 if completed is Undefined or completed is _NOT_PLAIN:
                     return completed
@@ -261,7 +265,12 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
     def _object_type(
         self, return_type: GraphQLOutputType, info: Any, value: Any
     ) -> GraphQLObjectType | None:
-        """The object type `value` completes as, when it is told at once; else None."""
+        """The object type `value` completes as, when it is told at once; else None.
+
+        `resolve_type` and `is_type_of` get the info of the field being completed in one pass,
+        not of the nested field: strawberry's use it only for the message of an error, and an
+        error sends the value back to graphql-core, which asks again with the right info.
+        """
         try:
             if isinstance(return_type, GraphQLObjectType):
                 object_type = return_type
@@ -281,8 +290,12 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                     return None
                 object_type = found
             check = object_type.is_type_of
-            if check is not None and check(value, info) is not True:
-                return None
+            if check is not None:
+                verdict = check(value, info)
+                if verdict is not True:
+                    if isinstance(verdict, CoroutineType):
+                        verdict.close()
+                    return None
         except Exception:  # graphql-core tells the type again and reports it
             return None
         return object_type
@@ -296,6 +309,8 @@ def _leaf(source: Any, field: PlainField) -> Any:
         return Undefined
     if value is None:
         return Undefined if field.non_null else None
+    if not _settled(value):
+        return Undefined
     return _coerced(field.leaf, value)  # type: ignore[arg-type]
 
 
@@ -305,6 +320,23 @@ def _coerced(leaf: GraphQLLeafType, value: Any) -> Any:
     except Exception:  # graphql-core coerces it again and reports it
         return Undefined
     return Undefined if coerced is None else coerced
+
+
+def _settled(value: Any) -> bool:
+    """Whether `value` is a value as it stands, known per type: not something to await (a
+    coroutine, a future) and not an exception, which graphql-core raises as the field's error.
+    Generators are never taken as settled (one can be awaitable, by a flag on it)."""
+    cls = type(value)
+    known = _SETTLED_BY_TYPE.get(cls)
+    if known is None:
+        known = not (issubclass(cls, GeneratorType | BaseException) or is_awaitable(value))
+        if len(_SETTLED_BY_TYPE) < _MAX_TYPES:
+            _SETTLED_BY_TYPE[cls] = known
+    return known
+
+
+def _directives(node: Any) -> set[str]:
+    return {d.name.value for d in node.directives or ()}
 
 
 def is_awaitable(value: Any) -> bool:

@@ -57,6 +57,19 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
         {"a": PERSON, "b": "person/ariesta-ningrum"},
     ),
     ('{ node(id: "person/nobody") { id name } }', {}),
+    # Guarded fields inside selections that are otherwise all plain.
+    (
+        PATHS_GUARDED
+        := """query P($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, first: 3) {
+        steps { from { id ... on Person { title description } }
+          relationship { type role } } } }""",
+        {"a": PERSON, "b": "person/denis-leclerc"},
+    ),
+    (
+        """{ neighbourhood(id: "organisation/copenhagen-capacity", depth: 1, limit: 50) {
+        relationships { type role from { id ... on Person { title } } } } }""",
+        {},
+    ),
 ]
 
 
@@ -128,9 +141,17 @@ async def test_both_executors_answer_the_same(sqlite_store: GraphStore) -> None:
                 schema, query, variables, partial(make_context, sqlite_store, principal)
             )
             assert lean == standard, query
-    # The corpus exercises what it is meant to: answers with data, and refusals of `role`.
+    # The corpus exercises what it is meant to: answers with data, and refusals of `role`,
+    # `title` and `description`, also where everything else in the selection is plain.
     anonymous, _ = await _both(schema, NODE2, {"id": PERSON}, lambda: make_context(sqlite_store))
     assert '"FORBIDDEN"' in anonymous and "Copenhagen Capacity" in anonymous
+    variables = {"a": PERSON, "b": "person/denis-leclerc"}
+    for principal in (ANONYMOUS, contacts):
+        context = partial(make_context, sqlite_store, principal)
+        _, lean = await _both(schema, PATHS_GUARDED, variables, context)
+        refused = {tuple(e["path"][-1:]) for e in json.loads(lean)["errors"]}
+        guarded = {("title",), ("description",), ("role",)}
+        assert refused == (guarded if principal is ANONYMOUS else set())
 
 
 @strawberry.type
@@ -216,10 +237,10 @@ class Box:
 
     @strawberry.field(metadata=held_in("kept"))
     def held(self) -> Shape:
-        """The kept shape, or (as a loader would) one made on demand, noting that it was."""
+        """The kept shape, or (as a loader would) one made on demand; every call is noted."""
+        self.fetched.append(self.label)
         if self.kept is not None:
             return self.kept
-        self.fetched.append(self.label)
         return Circle(name=f"made for {self.label}", radius=1.0)
 
 
@@ -264,7 +285,7 @@ async def test_nested_values_that_fail_fail_as_in_graphql_core() -> None:
     """Whole selections answered in one pass give graphql-core's answers and errors, deep in
     lists, through interfaces, with fragments, aliases and directives, and for held fields."""
     schema = strawberry.Schema(BoxQuery, types=[Square, Circle, NotAShape])
-    schema.execution_context_class = executor_for(schema._schema)
+    schema.execution_context_class = lean_class = executor_for(schema._schema)
     for full in (True, False):
         boxes = _boxes()
         context = partial(list, boxes)  # the same boxes for both executors
@@ -280,8 +301,12 @@ async def test_nested_values_that_fail_fail_as_in_graphql_core() -> None:
     assert body[0]["things"] == [] and body[0]["held"]["name"] == "kept"
     assert body[1] is None and body[2]["spare"] is None
     assert body[3]["held"] == {"__typename": "Circle", "name": "made for not kept"}
-    # The resolver of a held field runs only where nothing is held: once for each executor.
-    assert boxes[0].fetched == [] and boxes[3].fetched == ["not kept", "not kept"]
+    # The lean executor calls a held field's resolver only where nothing is held.
+    for executor, calls in ((StrawberryGraphQLCoreExecutionContext, ["plain"]), (lean_class, [])):
+        boxes = _boxes()
+        schema.execution_context_class = executor
+        await schema.execute(BOX_QUERY, {"full": True}, context_value=boxes)
+        assert boxes[0].fetched == calls and boxes[3].fetched == ["not kept"]
 
 
 @pytest.mark.asyncio(loop_scope="session")
@@ -304,3 +329,60 @@ async def test_a_plain_answer_takes_one_pass(
     )
     assert result.errors is None and result.data is not None and result.data["paths"]
     assert calls == ["paths"]
+
+
+class Secret(Exception):
+    """An exception a resolver hands back as a value: graphql-core raises it as the error."""
+
+
+@strawberry.type
+class Pending:
+    label: str
+    shape: Shape
+
+
+@strawberry.type
+class OddQuery:
+    @strawberry.field
+    def message(self) -> str | None:
+        error: Any = Secret("internal detail")
+        return error
+
+    @strawberry.field
+    def names(self) -> list[str | None]:
+        item: Any = Secret("item failed")
+        return ["a", item]
+
+    @strawberry.field
+    def thing(self) -> Thing | None:
+        error: Any = Secret("no thing")
+        return error
+
+    @strawberry.field
+    async def pending(self) -> Pending:
+        loop = asyncio.get_running_loop()
+        label: Any = loop.create_future()
+        label.set_result("resolved later")
+        shape: Any = loop.create_future()
+        shape.set_result(Square(name="later", side=5))
+        return Pending(label=label, shape=shape)
+
+
+@pytest.mark.asyncio
+async def test_exceptions_and_awaitables_held_as_values_are_left_to_graphql_core() -> None:
+    """An exception returned as a value is the field's error, an awaitable is awaited: never
+    serialised as data by the one-pass completion."""
+    schema = strawberry.Schema(OddQuery, types=[Square, Circle])
+    schema.execution_context_class = executor_for(schema._schema)
+    query = """{ message names thing { __typename name }
+        pending { label shape { __typename name } } }"""
+    standard, lean = await _both(schema, query, {}, lambda: None)
+    assert lean == standard
+    answer = json.loads(lean)
+    assert answer["data"]["message"] is None and answer["data"]["names"] == ["a", None]
+    assert answer["data"]["thing"] is None
+    assert answer["data"]["pending"] == {
+        "label": "resolved later",
+        "shape": {"__typename": "Square", "name": "later"},
+    }
+    assert {tuple(e["path"]) for e in answer["errors"]} == {("message",), ("names", 1), ("thing",)}
