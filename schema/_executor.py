@@ -34,6 +34,7 @@ from graphql import (
     GraphQLAbstractType,
     GraphQLLeafType,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -176,7 +177,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (named, id(field_details_list))
         known = self._verdicts.get(key)
         if known is None:
-            if any(_STREAM in _directives(d.node) for d in field_details_list):
+            directives = (d for fd in field_details_list for d in fd.node.directives or ())
+            if any(d.name.value == _STREAM for d in directives):
                 plain = False  # @stream: graphql-core delivers the list in parts
             elif is_leaf_type(named) or is_abstract_type(named):
                 plain = True
@@ -224,14 +226,13 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             return items
         if is_leaf_type(return_type):
             return _coerced(return_type, value)  # type: ignore[arg-type]
-        object_type = self._object_type(return_type, info, value)
+        object_type = self._object_type(return_type, field_details_list, info, value)
         if object_type is None:
             return Undefined
         if object_type is not return_type and not self._plannable(object_type, field_details_list):
             # Not all plain for this object type: graphql-core completes this selection, and
             # those around it, from now on in this request rather than try it value by value.
-            self._verdicts[(return_type, id(field_details_list))] = (field_details_list, False)
-            return _NOT_PLAIN
+            return self._not_plain(return_type, field_details_list)
         grouped = self.collect_subfields(object_type, field_details_list)[0]
         fields = self.plain.get(object_type.name, {})
         answer: dict[str, Any] = {}
@@ -252,18 +253,19 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                     return Undefined  # not held: the resolver fetches it
                 completed = self._complete(field.type, sub, info, raw)
                 if completed is _NOT_PLAIN:
-                    self._verdicts[(object_type, id(field_details_list))] = (
-                        field_details_list,
-                        False,
-                    )
-                    return _NOT_PLAIN
+                    return self._not_plain(object_type, field_details_list)
             if completed is Undefined:
                 return Undefined
             answer[response_name] = completed
         return answer
 
+    def _not_plain(self, named: GraphQLNamedType, field_details_list: Any) -> Any:
+        """Remember that this selection is not all plain, and say so (`_NOT_PLAIN`)."""
+        self._verdicts[(named, id(field_details_list))] = (field_details_list, False)
+        return _NOT_PLAIN
+
     def _object_type(
-        self, return_type: GraphQLOutputType, info: Any, value: Any
+        self, return_type: GraphQLOutputType, field_details_list: Any, info: Any, value: Any
     ) -> GraphQLObjectType | None:
         """The object type `value` completes as, when it is told at once; else None.
 
@@ -279,16 +281,12 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                 if abstract.resolve_type is None:
                     return None
                 name = abstract.resolve_type(value, info, abstract)
-                if not isinstance(name, str):
-                    if isinstance(name, CoroutineType):
-                        name.close()
+                if isinstance(name, CoroutineType):
+                    name.close()
                     return None
-                found = self.schema.get_type(name)
-                if not isinstance(found, GraphQLObjectType) or not self.schema.is_sub_type(
-                    abstract, found
-                ):
-                    return None
-                object_type = found
+                object_type = self.ensure_valid_runtime_type(
+                    name, abstract, field_details_list, info, value
+                )
             check = object_type.is_type_of
             if check is not None:
                 verdict = check(value, info)
@@ -333,10 +331,6 @@ def _settled(value: Any) -> bool:
         if len(_SETTLED_BY_TYPE) < _MAX_TYPES:
             _SETTLED_BY_TYPE[cls] = known
     return known
-
-
-def _directives(node: Any) -> set[str]:
-    return {d.name.value for d in node.directives or ()}
 
 
 def is_awaitable(value: Any) -> bool:

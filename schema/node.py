@@ -238,8 +238,15 @@ class RelationshipEdge:
     cursor: str
     node: Relationship
     owner: strawberry.Private[str]
-    other_node: strawberry.Private[Node | None] = None
-    """The far end when whoever built this edge already held it, else None."""
+
+    @property
+    def other_node(self) -> Node | None:
+        """The far end when the relationship holds it (None: ask the loader)."""
+        record = self.node.record
+        other_id = record.other(self.owner)
+        if other_id == record.src:
+            return self.node.src_node
+        return self.node.dst_node if other_id == record.dst else None
 
     @strawberry.field(
         description="The node at the other end from the one being listed.",
@@ -271,7 +278,6 @@ class RelationshipConnection:
                 cursor=page.cursor(i),
                 node=Relationship.from_record(edge, held),
                 owner=page.owner,
-                other_node=held.get(edge.other(page.owner)),
             )
             for i, edge in enumerate(page.edges)
         ]
