@@ -20,13 +20,15 @@ __all__ = [
     "edge_props",
     "filter_params",
     "node_from",
+    "PROV_KEYS",
     "node_props",
     "provenance_table",
     "raise_problems",
 ]
 
 _INT64 = (-(2**63), 2**63 - 1)
-_PROV_KEYS = ("prov_batch", "prov_origin", "prov_loaded_at")
+PROV_KEYS = ("prov_batch", "prov_origin", "prov_loaded_at")
+"""The properties that hold a record's provenance, in `Provenance` field order."""
 
 
 def _encode(record: str, name: str, value: PropValue, problems: list[Problem]) -> object:
@@ -109,12 +111,12 @@ def provenance_table(
             index[prov] = len(table)
             assert prov is not None
             values = (prov.batch_id, prov.origin, prov.loaded_at)
-            table.append(dict(zip(_PROV_KEYS, values, strict=True)))
+            table.append(dict(zip(PROV_KEYS, values, strict=True)))
     return table, index
 
 
 def _provenance(props: Mapping[str, Any]) -> Provenance | None:
-    values = [props.get(k) for k in _PROV_KEYS]
+    values = [props.get(k) for k in PROV_KEYS]
     if any(v is None for v in values):
         return None
     return Provenance(*values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
 from typing import Any, LiteralString, TypeVar, cast
 
 from neo4j import AsyncManagedTransaction
@@ -202,6 +203,8 @@ async def _write(
             created_edges.setdefault(edge.type, []).append(edge)
 
     problems: list[Problem] = []
+    # Node id -> element id, for every end of a created relationship (see CREATE_EDGES).
+    element_ids: dict[str, str] = {}
     # Provenance travels per statement, as a table of the chunk's distinct values that rows
     # point into: a load stamps each record with its own origin (file and line), so a table
     # for the whole batch would be as long as the batch and sent with every chunk.
@@ -228,7 +231,12 @@ async def _write(
         columns = qw.EDGE_COLUMNS[rel_type]
         provs, index = provenance_table(items)
         rows = [
-            [e.src, e.dst, index[e.provenance], *_values(edge_props(e, problems), columns)]
+            [
+                element_ids[e.src],
+                element_ids[e.dst],
+                index[e.provenance],
+                *_values(edge_props(e, problems), columns),
+            ]
             for e in items
         ]
         return rows, provs
@@ -240,7 +248,9 @@ async def _write(
         for chunk in _chunks(items):
             rows, provs = node_lists(kind.value, chunk)
             raise_problems(problems)
-            await _expect(tx, qw.CREATE_NODES[kind.value], len(rows), rows=rows, provs=provs)
+            ((created,),) = await run(tx, qw.CREATE_NODES[kind.value], rows=rows, provs=provs)
+            _check_count(len(created), len(rows))
+            element_ids.update(created)
     for chunk in _chunks(updated_nodes):
         rows, provs = node_maps(chunk)
         raise_problems(problems)
@@ -250,6 +260,8 @@ async def _write(
             rows, provs = edge_maps(chunk)
             raise_problems(problems)
             await _expect(tx, qw.UPDATE_EDGES[rel_type], len(rows), rows=rows, provs=provs)
+    stored_ends = {i for e in chain.from_iterable(created_edges.values()) for i in (e.src, e.dst)}
+    element_ids.update(await _element_ids(tx, sorted(stored_ends - element_ids.keys())))
     for rel_type, items in created_edges.items():
         for chunk in _chunks(items):
             rows, provs = edge_lists(rel_type, chunk)
@@ -283,9 +295,24 @@ _COLUMN_SETS = {
 }
 
 
+async def _element_ids(tx: AsyncManagedTransaction, ids: Sequence[str]) -> dict[str, str]:
+    """The element ids of the stored nodes `ids`; every one must be there (validated before)."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        found.update(await run(tx, qw.NODE_ELEMENT_IDS, ids=list(chunk)))
+    if len(found) != len(ids):
+        missing = sorted(set(ids) - found.keys())[:5]
+        raise IcnGraphError(f"relationships end at nodes that are not stored: {missing}")
+    return found
+
+
 async def _expect(tx: AsyncManagedTransaction, query: str, count: int, **params: Any) -> None:
     """Run a bulk write and fail the whole transaction if it touched fewer rows than sent."""
     (done,) = (await run(tx, query, **params))[0]
+    _check_count(done, count)
+
+
+def _check_count(done: int, count: int) -> None:
     if done != count:
         raise IcnGraphError(f"a bulk write touched {done} of {count} records; nothing was written")
 
