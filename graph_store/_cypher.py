@@ -116,23 +116,29 @@ def _edge_map(var: str) -> str:
 GET_NODES = f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
-RETURN properties(n) AS n
+RETURN collect(properties(n)) AS nodes
 """
+"""Nodes by id, in one record. Every read that would stream many small records (nodes,
+candidates, ids, relationships, pages) returns them collected into one list instead: each
+record costs Bolt and the Python driver tens of µs of their own, so that 100 nodes took 6.2 to
+6.7 ms at p50 as records and 2.4 to 2.6 ms as one list (scale M)."""
 
 NODE_KINDS = f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
-RETURN n.id AS id, n.kind AS kind
+RETURN collect([n.id, n.kind]) AS kinds
 """
 
 EDGES_BY_ID: Mapping[str, str] = {
-    t: f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids RETURN {_edge_map('r')} AS e" for t in TYPES
+    t: f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids RETURN collect({_edge_map('r')}) AS edges"
+    for t in TYPES
 }
 """Relationships of one type by id: a seek in that type's uniqueness index."""
 
 GET_EDGES = "\nUNION ALL\n".join(EDGES_BY_ID.values())
 """Relationships by id alone. Neo4j indexes relationship properties per type, so this asks
-every type's index; each branch is an index seek, cheap for the few ids of an API request."""
+every type's index; each branch is an index seek, cheap for the few ids of an API request, and
+answers one record (its type's relationships, maybe none)."""
 
 EDGE_TYPE_COUNTS = "\nUNION ALL\n".join(
     f"MATCH ()-[r:{t}]->() RETURN '{t}' AS type, count(r) AS c" for t in TYPES
@@ -163,7 +169,7 @@ def _edges_of(left: str, right: str, rel: str) -> str:
     return f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}}){_page(left, right, rel)}
-RETURN id, edges
+RETURN collect([id, edges]) AS pages
 """
 
 
@@ -184,7 +190,7 @@ CALL (n) {{
            [row IN rows[..$limit] | {_edge_map("row[0]")}] AS edges,
            CASE WHEN $ends THEN [row IN rows[..$limit] | properties(row[1])] ELSE [] END AS ends
 }}
-RETURN id, total, edges, ends
+RETURN collect([id, total, edges, ends]) AS pages
 """
 
 
@@ -196,7 +202,7 @@ WHERE {_accepts("r")} AND NOT m.id IN $known
 WITH DISTINCT m.id AS mid
 ORDER BY mid
 LIMIT $take
-RETURN mid
+RETURN collect(mid) AS mids
 """
 
 
@@ -243,7 +249,7 @@ EDGES_AMONG = f"""
 UNWIND $ids AS id
 MATCH (a:{ENTITY} {{id: id}})-[r]->(b:{ENTITY})
 WHERE b.id IN $ids AND {_accepts("r")}
-RETURN {_edge_map("r")} AS e
+RETURN collect({_edge_map("r")}) AS edges
 """
 
 
@@ -387,15 +393,15 @@ WITH n WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($country IS NULL OR
        (n.country IS :: STRING NOT NULL AND toLower(toUpper(n.country)) = $country))
 WITH collect(n) AS found
-UNWIND found AS n
-RETURN n.id AS id, [n.name] + coalesce(n.aliases, []) AS labels,
-       CASE WHEN size(found) <= $whole THEN properties(n) END AS props
+RETURN [n IN found | [n.id, [n.name] + coalesce(n.aliases, []),
+                      CASE WHEN size(found) <= $whole THEN properties(n) END]] AS candidates
 """
 """Candidates: the index's best `$cap`, cut by Lucene itself (an ORDER BY in Cypher read every
 match's id first: thousands for a one-letter prefix), then the kind and country filters, as
 the SQLite backend does; ranking orders them afterwards. Only what the ranking reads comes
 back, and the whole nodes too when there are at most `$whole` candidates (most searches), so
-that only a broad text needs a second round trip for its page."""
+that only a broad text needs a second round trip for its page. They come back as one list (see
+GET_NODES): as a record each, the call took 5.3 to 5.5 ms at p50 instead of 2.8 to 2.9."""
 
 STATS = "\nUNION ALL\n".join(
     (

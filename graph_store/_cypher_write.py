@@ -97,7 +97,7 @@ RETURN count(n) AS n
 NODE_ELEMENT_IDS = f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
-RETURN n.id AS id, elementId(n) AS element_id
+RETURN collect([n.id, elementId(n)]) AS element_ids
 """
 """The element ids of stored nodes, for relationships created between them."""
 

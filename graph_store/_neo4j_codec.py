@@ -16,11 +16,11 @@ from graph_store.ranking import search_text
 from graph_store.records import Edge, EdgeFilter, Node, PropValue, Provenance
 
 __all__ = [
+    "PROV_KEYS",
     "edge_from",
     "edge_props",
     "filter_params",
     "node_from",
-    "PROV_KEYS",
     "node_props",
     "provenance_table",
     "raise_problems",

@@ -103,7 +103,7 @@ async def neighbourhood(
         if not frontier or len(depths) > limit:
             break
         take = limit + 1 - len(depths)
-        rows = await run(
+        ((found,),) = await run(
             tx,
             q.typed("NEIGHBOURS", flt.direction, flt.types),
             ids=frontier,
@@ -111,14 +111,14 @@ async def neighbourhood(
             take=take,
             **params,
         )
-        frontier = sorted({i for (i,) in rows} - depths.keys())
+        frontier = sorted(set(found) - depths.keys())
         depths.update(dict.fromkeys(frontier, level))
     order = sorted(depths, key=lambda i: (depths[i], i))
     kept = order[: max(limit, 0)]
     nodes = await read_nodes(tx, kept)
     kept = [i for i in kept if i in nodes]
-    rows = await run(tx, q.EDGES_AMONG, ids=kept, **params)
-    edges = sorted((edge_from(row) for (row,) in rows), key=lambda e: e.id)
+    ((among,),) = await run(tx, q.EDGES_AMONG, ids=kept, **params)
+    edges = sorted((edge_from(row) for row in among), key=lambda e: e.id)
     return Subgraph(
         nodes=tuple(nodes[i] for i in kept),
         depths={i: depths[i] for i in kept},

@@ -85,7 +85,8 @@ async def read_nodes(tx: AsyncManagedTransaction, ids: Sequence[str]) -> dict[st
     """The stored nodes among `ids`, in bulk (one query per chunk of ids)."""
     found: dict[str, Node] = {}
     for chunk in _chunks(ids):
-        for (props,) in await run(tx, q.GET_NODES, ids=list(chunk)):
+        ((stored,),) = await run(tx, q.GET_NODES, ids=list(chunk))
+        for props in stored:
             node = node_from(props)
             found[node.id] = node
     return found
@@ -95,7 +96,8 @@ async def _read_typed(
     tx: AsyncManagedTransaction, rel_type: str, ids: Sequence[str], found: dict[str, Edge]
 ) -> None:
     for chunk in _chunks(ids):
-        for (row,) in await run(tx, q.EDGES_BY_ID[rel_type], ids=list(chunk)):
+        ((stored,),) = await run(tx, q.EDGES_BY_ID[rel_type], ids=list(chunk))
+        for row in stored:
             edge = edge_from(row)
             found[edge.id] = edge
 
@@ -130,7 +132,8 @@ async def read_batch_edges(tx: AsyncManagedTransaction, batch: Batch) -> dict[st
 async def _read_kinds(tx: AsyncManagedTransaction, ids: Sequence[str]) -> dict[str, NodeKind]:
     kinds: dict[str, NodeKind] = {}
     for chunk in _chunks(ids):
-        for node_id, kind in await run(tx, q.NODE_KINDS, ids=list(chunk)):
+        ((stored,),) = await run(tx, q.NODE_KINDS, ids=list(chunk))
+        for node_id, kind in stored:
             kinds[node_id] = NodeKind(kind)
     return kinds
 
@@ -331,7 +334,8 @@ async def _element_ids(tx: AsyncManagedTransaction, ids: Sequence[str]) -> dict[
     """The element ids of the stored nodes `ids`; every one must be there (validated before)."""
     found: dict[str, str] = {}
     for chunk in _chunks(ids):
-        found.update(await run(tx, qw.NODE_ELEMENT_IDS, ids=list(chunk)))
+        ((stored,),) = await run(tx, qw.NODE_ELEMENT_IDS, ids=list(chunk))
+        found.update(stored)
     if len(found) != len(ids):
         missing = sorted(set(ids) - found.keys())[:5]
         raise IcnGraphError(f"relationships end at nodes that are not stored: {missing}")

@@ -142,8 +142,8 @@ class Neo4jStore:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        rows = await self._db.execute(q.GET_NODES, ids=wanted)
-        return {n.id: n for n in (node_from(props) for (props,) in rows)}
+        ((found,),) = await self._db.execute(q.GET_NODES, ids=wanted)
+        return {n.id: n for n in (node_from(props) for props in found)}
 
     @translating
     async def get_edges(self, ids: Iterable[str]) -> Mapping[str, Edge]:
@@ -152,7 +152,7 @@ class Neo4jStore:
         if not wanted:
             return {}
         rows = await self._db.execute(q.GET_EDGES, ids=wanted)
-        found = {e.id: e for e in (edge_from(row) for (row,) in rows)}
+        found = {e.id: e for (edges,) in rows for e in map(edge_from, edges)}
         return {i: found[i] for i in wanted if i in found}
 
     @translating
@@ -167,13 +167,13 @@ class Neo4jStore:
         limit = min(limit_per_node, MAX_EDGES_PER_NODE)
         if not wanted or limit == 0:
             return result
-        rows = await self._db.execute(
+        ((pages,),) = await self._db.execute(
             q.typed("EDGES_OF", flt.direction, flt.types),
             ids=wanted,
             limit=limit,
             **filter_params(flt),
         )
-        for node_id, edges in rows:
+        for node_id, edges in pages:
             found = [edge_from(row) for row in edges]
             # Cypher already ordered and cut; sorting again pins Python's string order.
             found.sort(key=lambda e, at=node_id: (e.type, e.other(at), e.id))
@@ -196,14 +196,14 @@ class Neo4jStore:
         result = {i: EdgePage((), 0, {}) for i in wanted}
         if not wanted:
             return result
-        rows = await self._db.execute(
+        ((pages,),) = await self._db.execute(
             q.typed("EDGE_PAGES", flt.direction, flt.types),
             ids=wanted,
             limit=min(limit_per_node, MAX_EDGES_PER_NODE),
             ends=with_ends,
             **filter_params(flt),
         )
-        for node_id, total, edges, ends in rows:
+        for node_id, total, edges, ends in pages:
             found = [edge_from(row) for row in edges]
             found.sort(key=lambda e, at=node_id: (e.type, e.other(at), e.id))
             far = {n.id: n for n in (node_from(props) for props in ends)}
@@ -252,7 +252,7 @@ class Neo4jStore:
         tokens = query_tokens(text)
         if not tokens:
             return Page((), False, 0)
-        rows = await self._db.execute(
+        ((candidates,),) = await self._db.execute(
             q.SEARCH,
             query=" AND ".join(_lucene_prefix(t) for t in tokens),
             kinds=[str(getattr(k, "value", k)) for k in kinds] if kinds is not None else None,
@@ -260,10 +260,10 @@ class Neo4jStore:
             cap=MAX_CANDIDATES,
             whole=WHOLE_CANDIDATES,
         )
-        scores = {node_id: label_score(text, labels) for node_id, labels, _ in rows}
+        scores = {node_id: label_score(text, labels) for node_id, labels, _ in candidates}
         ranked = sorted((i for i, s in scores.items() if s > 0), key=lambda i: (-scores[i], i))
         chosen = ranked[offset : offset + first]
-        held = {node_id: props for node_id, _, props in rows if props is not None}
+        held = {node_id: props for node_id, _, props in candidates if props is not None}
         if all(i in held for i in chosen):
             nodes = {i: node_from(held[i]) for i in chosen}
         else:
