@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import secrets
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +15,7 @@ from graph_loader.mou_csv import keep_stored_fields
 from graph_loader.raw import sort_problems
 from graph_loader.resolve import resolve_names
 from graph_loader.validate import Stamp, check_records
-from graph_store import ApplyResult, Batch, GraphStore, InvalidRecord
+from graph_store import ApplyResult, Batch, GraphStore, InvalidRecord, gc_paused
 
 __all__ = [
     "Prepared",
@@ -27,22 +25,6 @@ __all__ = [
     "new_stamp",
     "prepare",
 ]
-
-
-@contextmanager
-def _pause_gc() -> Iterator[None]:
-    """Suspend the cyclic garbage collector while millions of (acyclic) records are built.
-
-    Each collection walks every live container, so with a million records alive the default
-    thresholds make building them quadratic-ish: this halves the time of a large load.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Progress(Protocol):
@@ -103,7 +85,7 @@ async def prepare(
 
     Raises BadUserInput for a path that does not exist or names no record files.
     """
-    with _pause_gc():
+    with gc_paused():
         return await _prepare(paths, store, evidence, sources, cwd, progress or _Silent())
 
 

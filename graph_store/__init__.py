@@ -1,6 +1,7 @@
 """The only package that talks to a database: one async GraphStore contract, two backends."""
 
 from graph_store._deadline import DeadlineExceeded, deadline
+from graph_store._gc_pause import gc_paused
 from graph_store._open import open_store
 from graph_store.errors import (
     BadUserInput,
@@ -95,6 +96,7 @@ __all__ = [
     "Unauthenticated",
     "deadline",
     "edge_id",
+    "gc_paused",
     "kind_of_id",
     "normalise_text",
     "open_store",
