@@ -123,6 +123,7 @@ async def _run(cfg: SuiteConfig, command: str, *, docs: bool) -> int:
     runs = await run_suite(cfg)
     for run in runs:
         run["command"] = command
+        run["commit"], run["dirty"] = machine["git_commit"], machine["git_dirty"]
     machine["load_average_end"] = load_average()
     date = time.strftime("%Y-%m-%d")
     json_path = cfg.out / f"{date}.json"

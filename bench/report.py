@@ -43,9 +43,14 @@ def merge_previous(path: Path, runs: list[dict[str, Any]]) -> list[dict[str, Any
     if not path.is_file():
         return runs
     try:
-        earlier = json.loads(path.read_text()).get("runs", [])
+        document = json.loads(path.read_text())
     except (OSError, ValueError):
         return runs
+    earlier = document.get("runs", [])
+    machine = document.get("machine", {})
+    for run in earlier:  # pages written before runs carried their commit: the page's
+        run.setdefault("commit", machine.get("git_commit"))
+        run.setdefault("dirty", machine.get("git_dirty"))
     by_leg = {(r.get("scale"), r.get("backend")): r for r in earlier}
     for run in runs:
         before = by_leg.pop((run["scale"], run["backend"]), None)
@@ -239,6 +244,22 @@ def _peers(runs: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""] if lines else ["(no Neo4j leg in this run)", ""]
 
 
+def _commit(commit: str | None, dirty: bool | None) -> str:
+    changes = " (with uncommitted changes)" if dirty else ""
+    return f"commit `{(commit or 'unknown')[:12]}`{changes}"
+
+
+def _code(runs: list[dict[str, Any]], machine: dict[str, Any]) -> str:
+    """The commit the figures were measured on; per leg when a same-day rerun mixed commits."""
+    legs = [(run.get("commit"), run.get("dirty")) for run in runs]
+    if len(set(legs)) > 1:
+        return ", ".join(
+            f"{_commit(*leg)} ({run['scale']}, {_BACKEND_NAMES[run['backend']]})"
+            for run, leg in zip(runs, legs, strict=True)
+        )
+    return _commit(machine.get("git_commit"), machine.get("git_dirty"))
+
+
 def render_markdown(document: dict[str, Any], charts: list[str]) -> str:
     """The page: errors banner, machine, targets, loader, server, workloads, floor, peer."""
     runs, machine, settings = document["runs"], document["machine"], document["settings"]
@@ -246,14 +267,12 @@ def render_markdown(document: dict[str, Any], charts: list[str]) -> str:
     errors = total_errors(runs)
     if errors:
         out += [f"> **{errors} REQUESTS FAILED.** See the errors column and the JSON.", ""]
-    commit = (machine.get("git_commit") or "unknown")[:12]
-    dirty = " (with uncommitted changes)" if machine.get("git_dirty") else ""
     commands = list(dict.fromkeys(r.get("command") or document["command"] for r in runs))
     out += [
         *(f"- Command: `{c}`" for c in commands),
         f"- Machine: {machine['cpu_model']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM,"
         f" {machine['os']}; Python {machine['python']}; Neo4j {machine.get('neo4j') or '-'}",
-        f"- Code: commit `{commit}`{dirty}",
+        f"- Code: {_code(runs, machine)}",
         f"- Load average (1 min) at start / end: {machine['load_average_start'][0]} / "
         f"{(machine.get('load_average_end') or ['-'])[0]}"
         " (the load generator runs on the same cores as the server)",

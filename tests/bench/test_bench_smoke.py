@@ -42,6 +42,7 @@ def test_the_suite_runs_every_workload_without_errors(
     assert report["errors_total"] == 0
     (run,) = report["runs"]
     assert (run["scale"], run["backend"]) == ("icn", backend)
+    assert run["commit"] == report["machine"]["git_commit"]
     assert run["load"]["relationships"] > 0 and run["load"]["records_per_s"] > 0
     assert run["startup_s"] > 0 and run["server_peak_rss_mb"] > 0
     cells = {cell["workload"]: cell for cell in run["cells"]}
