@@ -56,7 +56,11 @@ def merge_previous(path: Path, runs: list[dict[str, Any]]) -> list[dict[str, Any
         before = by_leg.pop((run["scale"], run["backend"]), None)
         if before and run.get("load") is None and before.get("load"):
             # This run reused the store an earlier run loaded: keep that load's figures.
-            run["load"] = {**before["load"], "measured_at": before.get("started_at")}
+            run["load"] = {
+                **before["load"],
+                "measured_at": before.get("started_at"),
+                "commit": before.get("commit"),
+            }
             if before.get("neo4j") and run.get("neo4j") and not run["neo4j"].get("managed"):
                 run["neo4j"] = {**before["neo4j"], "uri": run["neo4j"]["uri"]}
     return list(by_leg.values()) + runs
@@ -245,17 +249,19 @@ def _peers(runs: list[dict[str, Any]]) -> list[str]:
 
 
 def _commit(commit: str | None, dirty: bool | None) -> str:
+    """A commit as the page names it (12 characters)."""
     changes = " (with uncommitted changes)" if dirty else ""
     return f"commit `{(commit or 'unknown')[:12]}`{changes}"
 
 
 def _code(runs: list[dict[str, Any]], machine: dict[str, Any]) -> str:
     """The commit the figures were measured on; per leg when a same-day rerun mixed commits."""
-    legs = [(run.get("commit"), run.get("dirty")) for run in runs]
-    if len(set(legs)) > 1:
+    legs = {(run.get("commit"), run.get("dirty")) for run in runs}
+    if len(legs) > 1:
         return ", ".join(
-            f"{_commit(*leg)} ({run['scale']}, {_BACKEND_NAMES[run['backend']]})"
-            for run, leg in zip(runs, legs, strict=True)
+            f"{_commit(run.get('commit'), run.get('dirty'))} ({run['scale']}, "
+            f"{_BACKEND_NAMES[run['backend']]})"
+            for run in runs
         )
     return _commit(machine.get("git_commit"), machine.get("git_dirty"))
 

@@ -70,6 +70,7 @@ def _inline(columns: tuple[str, ...], first: int) -> str:
 
 
 def _inline_provenance(slot: int) -> str:
+    """The provenance properties of a creating pattern, read from the table row `slot` names."""
     return ", ".join(f"`{name}`: $provs[row[{slot}]].`{name}`" for name in PROV_KEYS)
 
 

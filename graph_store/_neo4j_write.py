@@ -42,6 +42,8 @@ CHUNK = 10_000
 T = TypeVar("T")
 _Chunk = tuple[list[Any], list[dict[str, str]]]
 """A chunk's rows and the provenance table they index into."""
+_Built = tuple[list[Any], list[dict[str, str]], list[Problem]]
+"""A chunk's rows, its provenance table, and the values in it that Neo4j cannot store."""
 
 
 class _Quiet(list[Any]):
@@ -208,7 +210,8 @@ async def _write(
             created_edges.setdefault(edge.type, []).append(edge)
 
     problems: list[Problem] = []
-    # Node id -> element id, for every end of a created relationship (see CREATE_EDGES).
+    # Node id -> element id, of the nodes this batch creates and of the stored ends of the
+    # relationships it creates (see CREATE_EDGES).
     element_ids: dict[str, str] = {}
     # Provenance travels per statement, as a table of the chunk's distinct values that rows
     # point into: a load stamps each record with its own origin (file and line), so a table
@@ -226,25 +229,29 @@ async def _write(
         ]
         return rows, provs
 
-    def node_lists(kind: str, items: Sequence[Node]) -> _Chunk:
-        columns = qw.NODE_COLUMNS[kind]
-        provs, index = provenance_table(items)
-        rows = [[index[n.provenance], *_values(node_props(n, problems), columns)] for n in items]
-        return rows, provs
+    # The creates' rows are built in a thread (`_built_ahead`): each chunk keeps its own problems.
 
-    def edge_lists(rel_type: str, items: Sequence[Edge]) -> _Chunk:
+    def node_lists(kind: str, items: Sequence[Node]) -> _Built:
+        columns = qw.NODE_COLUMNS[kind]
+        found: list[Problem] = []
+        provs, index = provenance_table(items)
+        rows = [[index[n.provenance], *_values(node_props(n, found), columns)] for n in items]
+        return rows, provs, found
+
+    def edge_lists(rel_type: str, items: Sequence[Edge]) -> _Built:
         columns = qw.EDGE_COLUMNS[rel_type]
+        found: list[Problem] = []
         provs, index = provenance_table(items)
         rows = [
             [
                 element_ids[e.src],
                 element_ids[e.dst],
                 index[e.provenance],
-                *_values(edge_props(e, problems), columns),
+                *_values(edge_props(e, found), columns),
             ]
             for e in items
         ]
-        return rows, provs
+        return rows, provs, found
 
     for rel_type, ids in replaced_edges.items():
         for chunk in _chunks(ids):
@@ -254,7 +261,7 @@ async def _write(
         for kind, items in created_nodes.items()
         for chunk in _chunks(items)
     ]
-    for sent, ((created,),) in await _built_ahead(tx, node_jobs, problems):
+    for sent, ((created,),) in await _built_ahead(tx, node_jobs):
         _check_count(len(created), sent)
         element_ids.update(created)
     for chunk in _chunks(updated_nodes):
@@ -273,7 +280,7 @@ async def _write(
         for rel_type, items in created_edges.items()
         for chunk in _chunks(items)
     ]
-    for sent, ((done,),) in await _built_ahead(tx, edge_jobs, problems):
+    for sent, ((done,),) in await _built_ahead(tx, edge_jobs):
         _check_count(done, sent)
     for rel_type, ids in deleted_edges.items():
         # A batch may list an id twice in delete_edges; it is deleted once.
@@ -304,34 +311,38 @@ _COLUMN_SETS = {
 
 
 async def _built_ahead(
-    tx: AsyncManagedTransaction,
-    jobs: Sequence[tuple[str, Callable[[], _Chunk]]],
-    problems: list[Problem],
+    tx: AsyncManagedTransaction, jobs: Sequence[tuple[str, Callable[[], _Built]]]
 ) -> list[tuple[int, list[Any]]]:
     """Run bulk statements in order, each with the rows its builder makes; for each, the number
     of rows sent and the statement's result.
 
     The next statement's rows are built in a thread while the server runs the current one:
     building is Python's work (about 4 µs a relationship) and running it the server's, so in
-    turn they added up, and overlapped a load takes the longer of the two.
+    turn they added up; overlapped, most of the building hides behind the server's work (the
+    two threads still share the GIL while the current rows are packed and sent).
     """
     loop = asyncio.get_running_loop()
-    ahead: asyncio.Future[_Chunk] | None = None
+    ahead: asyncio.Future[_Built] | None = None
     done: list[tuple[int, list[Any]]] = []
     try:
         for i, (query, build) in enumerate(jobs):
-            rows, provs = await ahead if ahead is not None else build()
+            rows, provs, problems = await ahead if ahead is not None else build()
             ahead = loop.run_in_executor(None, jobs[i + 1][1]) if i + 1 < len(jobs) else None
             raise_problems(problems)
             done.append((len(rows), await run(tx, query, rows=rows, provs=provs)))
     finally:
-        if ahead is not None:
-            ahead.cancel()  # a statement failed, and the transaction with it
+        # A statement failed, and the transaction with it: the rows ahead are not needed. A
+        # build that already ended in an error has it read here, so it is not logged as lost.
+        if ahead is not None and not ahead.cancel():
+            ahead.exception()
     return done
 
 
 async def _element_ids(tx: AsyncManagedTransaction, ids: Sequence[str]) -> dict[str, str]:
-    """The element ids of the stored nodes `ids`; every one must be there (validated before)."""
+    """The element ids of the stored nodes `ids`.
+
+    Validation under the meta lock has checked that every end exists, so a missing one is a
+    bug; failing here keeps it from becoming a relationship that is silently not created."""
     found: dict[str, str] = {}
     for chunk in _chunks(ids):
         ((stored,),) = await run(tx, qw.NODE_ELEMENT_IDS, ids=list(chunk))
@@ -349,6 +360,7 @@ async def _expect(tx: AsyncManagedTransaction, query: str, count: int, **params:
 
 
 def _check_count(done: int, count: int) -> None:
+    """Fail the transaction when a bulk statement touched another number of records than sent."""
     if done != count:
         raise IcnGraphError(f"a bulk write touched {done} of {count} records; nothing was written")
 

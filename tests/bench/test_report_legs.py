@@ -32,3 +32,14 @@ def test_one_commit_is_named_once() -> None:
     runs = [_leg("sqlite", commit=_NEW, dirty=True), _leg("neo4j", commit=_NEW, dirty=True)]
     line = _code(runs, {"git_commit": _NEW, "git_dirty": True})
     assert line == "commit `bbbbbbbbbbbb` (with uncommitted changes)"
+
+
+def test_load_figures_kept_from_an_earlier_run_keep_its_commit(tmp_path: Path) -> None:
+    earlier = tmp_path / "2026-12-04.json"
+    loaded = _leg("sqlite", commit=_OLD, dirty=False, load={"total_s": 26.7}, started_at="t0")
+    earlier.write_text(json.dumps({"machine": {}, "runs": [loaded]}))
+
+    # This run reused the store the earlier one loaded (--reuse-store): no load of its own.
+    (run,) = merge_previous(earlier, [_leg("sqlite", commit=_NEW, dirty=False, load=None)])
+
+    assert run["load"] == {"total_s": 26.7, "measured_at": "t0", "commit": _OLD}

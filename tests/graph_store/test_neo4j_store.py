@@ -21,6 +21,7 @@ from graph_store import (
     Direction,
     GraphStore,
     IcnGraphError,
+    InvalidRecord,
     LimitExceeded,
     PathQuery,
     StoreUnavailable,
@@ -281,3 +282,25 @@ async def test_an_id_listed_twice_for_deletion_is_deleted_once(neo4j_store: Grap
     await neo4j_store.apply(Batch(delete_edges=(knows.id, knows.id)))
 
     assert await neo4j_store.get_edges([knows.id]) == {}
+
+
+async def test_a_value_neo4j_cannot_store_in_a_later_chunk_rejects_the_whole_batch(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of 3: the bad relationship's rows are built in a thread while an earlier chunk's
+    # statement runs (`_built_ahead`), and its problem alone is reported.
+    monkeypatch.setattr(_neo4j_write, "CHUNK", 3)
+    people = tuple(node(f"person/p{i}") for i in range(9))
+    pairs = [(people[0], other) for other in people[1:]]
+    edges = tuple(
+        edge("COLLABORATED_WITH", a.id, b.id, purpose=2**70 if i == 7 else "pilot")
+        for i, (a, b) in enumerate(pairs)
+    )
+    before = await neo4j_store.stats()
+
+    with pytest.raises(InvalidRecord) as info:
+        await neo4j_store.apply(Batch(nodes=people, edges=edges))
+
+    assert [(p.record, p.field) for p in info.value.problems] == [(edges[7].id, "purpose")]
+    assert await neo4j_store.stats() == before
+    assert await neo4j_store.get_nodes([p.id for p in people]) == {}
