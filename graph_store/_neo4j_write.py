@@ -40,8 +40,6 @@ CHUNK = 10_000
 """Rows per UNWIND: large enough to amortise a round trip, small enough for lean messages."""
 
 T = TypeVar("T")
-_Chunk = tuple[list[Any], list[dict[str, str]]]
-"""A chunk's rows and the provenance table they index into."""
 _Built = tuple[list[Any], list[dict[str, str]], list[Problem]]
 """A chunk's rows, its provenance table, and the values in it that Neo4j cannot store."""
 
@@ -209,27 +207,28 @@ async def _write(
                 replaced_edges.setdefault(old_edge.type, []).append(old_edge.id)
             created_edges.setdefault(edge.type, []).append(edge)
 
-    problems: list[Problem] = []
     # Node id -> element id, of the nodes this batch creates and of the stored ends of the
     # relationships it creates (see CREATE_EDGES).
     element_ids: dict[str, str] = {}
     # Provenance travels per statement, as a table of the chunk's distinct values that rows
     # point into: a load stamps each record with its own origin (file and line), so a table
-    # for the whole batch would be as long as the batch and sent with every chunk.
+    # for the whole batch would be as long as the batch and sent with every chunk. Rows are
+    # built in a thread (`_built_ahead`), so each chunk keeps its own problems.
 
-    def node_maps(items: Sequence[Node]) -> _Chunk:
+    def node_maps(items: Sequence[Node]) -> _Built:
+        found: list[Problem] = []
         provs, index = provenance_table(items)
-        return [{"p": node_props(n, problems), "v": index[n.provenance]} for n in items], provs
+        rows = [{"p": node_props(n, found), "v": index[n.provenance]} for n in items]
+        return rows, provs, found
 
-    def edge_maps(items: Sequence[Edge]) -> _Chunk:
+    def edge_maps(items: Sequence[Edge]) -> _Built:
+        found: list[Problem] = []
         provs, index = provenance_table(items)
         rows = [
-            {"src": e.src, "dst": e.dst, "p": edge_props(e, problems), "v": index[e.provenance]}
+            {"src": e.src, "dst": e.dst, "p": edge_props(e, found), "v": index[e.provenance]}
             for e in items
         ]
-        return rows, provs
-
-    # The creates' rows are built in a thread (`_built_ahead`): each chunk keeps its own problems.
+        return rows, provs, found
 
     def node_lists(kind: str, items: Sequence[Node]) -> _Built:
         columns = qw.NODE_COLUMNS[kind]
@@ -264,15 +263,14 @@ async def _write(
     for sent, ((created,),) in await _built_ahead(tx, node_jobs):
         _check_count(len(created), sent)
         element_ids.update(created)
-    for chunk in _chunks(updated_nodes):
-        rows, provs = node_maps(chunk)
-        raise_problems(problems)
-        await _expect(tx, qw.UPDATE_NODES, len(rows), rows=rows, provs=provs)
-    for rel_type, items in updated_edges.items():
-        for chunk in _chunks(items):
-            rows, provs = edge_maps(chunk)
-            raise_problems(problems)
-            await _expect(tx, qw.UPDATE_EDGES[rel_type], len(rows), rows=rows, provs=provs)
+    update_jobs = [(qw.UPDATE_NODES, partial(node_maps, chunk)) for chunk in _chunks(updated_nodes)]
+    update_jobs += [
+        (qw.UPDATE_EDGES[rel_type], partial(edge_maps, chunk))
+        for rel_type, items in updated_edges.items()
+        for chunk in _chunks(items)
+    ]
+    for sent, ((done,),) in await _built_ahead(tx, update_jobs):
+        _check_count(done, sent)
     stored_ends = {i for e in chain.from_iterable(created_edges.values()) for i in (e.src, e.dst)}
     element_ids.update(await _element_ids(tx, sorted(stored_ends - element_ids.keys())))
     edge_jobs = [
