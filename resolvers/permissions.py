@@ -143,7 +143,13 @@ class HasScope(BasePermission):
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         """Check the principal that `get_context` put on the request."""
-        return bool(info.context.principal.can(self.scope))
+        return self.allows(source, info.context)
+
+    def allows(self, source: Any, context: Any) -> bool:
+        """The check itself, from the request's context alone. The lean executor
+        (schema/_executor.py) asks it before it reads a guarded field directly, and leaves a
+        refusal to strawberry, which asks `has_permission` and reports FORBIDDEN."""
+        return bool(context.principal.can(self.scope))
 
 
 class HasScopeForTypes(HasScope):
@@ -159,8 +165,8 @@ class HasScopeForTypes(HasScope):
         kinds = "/".join(sorted(types))
         self.message = f"this field of a {kinds} relationship needs the {scope!r} scope"
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+    def allows(self, source: Any, context: Any) -> bool:
         """Free for other relationship types; otherwise the scope check of HasScope."""
         if getattr(source, "type", None) not in self.types:
             return True
-        return super().has_permission(source, info, **kwargs)
+        return super().allows(source, context)

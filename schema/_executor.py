@@ -10,9 +10,11 @@ for each of them. This executor answers them directly:
 - a value whose whole selection is plain fields, however deep (a list of paths with their
   steps, ends and relationships), is completed in one recursive pass (`complete_value`).
 
-Plain: no resolver, no field extension (a permission is one, so a guarded field is never
-answered here), strawberry's default attribute read, no arguments. A resolver that only
-hands back a node its object already holds, and loads it when it holds none (a
+Plain: no resolver, strawberry's default attribute read, no arguments, and no field extension
+but permissions whose check can be asked directly (`allows(source, context)`, as
+resolvers.HasScope can). Such a guarded field is read here when every check allows it; a
+refusal is left to graphql-core, which runs the permission and reports FORBIDDEN. A resolver
+that only hands back a node its object already holds, and loads it when it holds none (a
 relationship's `from`), says where with `held_in`: the held value is read there, and the
 resolver is called when it is None.
 
@@ -20,15 +22,15 @@ Everything else goes through graphql-core unchanged, and so does any value that 
 than one step: null where it must not be, a value its type refuses, an attribute that
 raises, an exception or an awaitable held as a value, an abstract type whose object it
 cannot tell at once, a list under @stream. graphql-core then completes the value again and
-reports the error as it always does, with its path. tests/api/test_lean_executor.py checks that both
-executors give the same answers; `python -m bench.executor_ab` measures the CPU they take.
+reports the error as it always does, with its path. tests/api/test_lean_executor.py checks
+that both executors give the same answers; `python -m bench.executor_ab` measures the CPU they take.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import CoroutineType, GeneratorType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from graphql import (
     GraphQLAbstractType,
@@ -45,11 +47,14 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.permission import PermissionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 __all__ = [
     "LeanExecutor",
     "PlainField",
+    "SourceCheck",
     "executor_for",
     "held_in",
     "is_awaitable",
@@ -73,6 +78,15 @@ def held_in(attr: str) -> dict[str, str]:
     return {_HELD: attr}
 
 
+@runtime_checkable
+class SourceCheck(Protocol):
+    """A field permission that can be asked without strawberry's resolve machinery."""
+
+    def allows(self, source: Any, context: Any) -> bool:
+        """Whether the request's `context` may read this field of `source`."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class PlainField:
     """A field answered by reading one attribute, and the type its value completes to."""
@@ -84,6 +98,8 @@ class PlainField:
     non_null: bool
     held: bool = False
     """Read where a resolver holds it (`held_in`): None there means "call the resolver"."""
+    guards: tuple[SourceCheck, ...] = ()
+    """The field's permissions: read here only when every one allows it."""
 
 
 def plain_fields(schema: GraphQLSchema) -> dict[str, dict[str, PlainField]]:
@@ -95,21 +111,41 @@ def plain_fields(schema: GraphQLSchema) -> dict[str, dict[str, PlainField]]:
         fields: dict[str, PlainField] = {}
         for field_name, field in gql_type.fields.items():
             definition = field.extensions.get("strawberry-definition")
-            if definition is None or definition.extensions or field.args:
+            if definition is None or field.args:
+                continue
+            guards = _guards(definition.extensions)
+            if guards is None:
                 continue
             non_null = isinstance(field.type, GraphQLNonNull)
             held = (definition.metadata or {}).get(_HELD)
             if held is not None:
-                fields[field_name] = PlainField(held, field.type, None, non_null, held=True)
+                fields[field_name] = PlainField(held, field.type, None, non_null, True, guards)
                 continue
-            if not definition.is_basic_field or definition.default_resolver is not getattr:
+            if definition.base_resolver or definition.default_resolver is not getattr:
                 continue
             inner = field.type.of_type if non_null else field.type
             leaf = inner if is_leaf_type(inner) else None
-            fields[field_name] = PlainField(definition.python_name, field.type, leaf, non_null)
+            fields[field_name] = PlainField(
+                definition.python_name, field.type, leaf, non_null, guards=guards
+            )
         if fields:
             plain[name] = fields
     return plain
+
+
+def _guards(extensions: list[FieldExtension]) -> tuple[SourceCheck, ...] | None:
+    """The checks of a field whose extensions only check permissions that can be asked
+    directly; None when one does anything else (a permission that fails silently answers
+    null instead of an error, which only its extension does)."""
+    checks: list[SourceCheck] = []
+    for extension in extensions:
+        if type(extension) is not PermissionExtension or extension.fail_silently:
+            return None
+        for permission in extension.permissions:
+            if not isinstance(permission, SourceCheck):
+                return None
+            checks.append(permission)
+    return tuple(checks)
 
 
 class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -140,7 +176,7 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             if fields is not None:
                 field = fields.get(field_details_list[0].node.name.value)
                 if field is not None and field.leaf is not None:
-                    value = _leaf(source, field)
+                    value = _leaf(source, field, self.context_value)
                     if value is not Undefined:
                         return value
         return super().execute_field(
@@ -243,8 +279,10 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                 continue
             field = fields[name]
             if field.leaf is not None:
-                completed = _leaf(value, field)
+                completed = _leaf(value, field, self.context_value)
             else:
+                if field.guards and not _allowed(field.guards, value, self.context_value):
+                    return Undefined
                 try:
                     raw = getattr(value, field.attr)
                 except Exception:  # graphql-core reads it again and reports it
@@ -299,8 +337,10 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         return object_type
 
 
-def _leaf(source: Any, field: PlainField) -> Any:
+def _leaf(source: Any, field: PlainField, context: Any) -> Any:
     """The serialised value of a plain leaf, or Undefined when graphql-core must answer."""
+    if field.guards and not _allowed(field.guards, source, context):
+        return Undefined
     try:
         value = getattr(source, field.attr)
     except Exception:  # graphql-core reads it again and reports it
@@ -310,6 +350,15 @@ def _leaf(source: Any, field: PlainField) -> Any:
     if not _settled(value):
         return Undefined
     return _coerced(field.leaf, value)  # type: ignore[arg-type]
+
+
+def _allowed(guards: tuple[SourceCheck, ...], source: Any, context: Any) -> bool:
+    """Whether every check lets the request read the field of `source`. Only True allows, as
+    in strawberry; a check that raises counts as a refusal, and graphql-core asks again."""
+    try:
+        return all(guard.allows(source, context) is True for guard in guards)
+    except Exception:
+        return False
 
 
 def _coerced(leaf: GraphQLLeafType, value: Any) -> Any:

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph_store import GraphStore
-from resolvers import ANONYMOUS, READ_CONTACTS, Principal, make_context
+from resolvers import ANONYMOUS, READ_CONTACTS, HasScopeForTypes, Principal, make_context
 from schema import build_schema
 from schema._executor import LeanExecutor, executor_for, held_in, is_awaitable, plain_fields
 from tests.api.conftest import fill
@@ -95,9 +96,12 @@ def test_only_plain_fields_are_answered_directly() -> None:
     plain = plain_fields(build_schema()._schema)
     assert {"id", "name", "kind", "country"} <= set(plain["Person"])
     assert {"type", "since", "certainty", "evidence"} <= set(plain["Relationship"])
-    # Guarded fields (docs/security.md) carry a permission extension: never answered here.
-    assert "role" not in plain["Relationship"]
-    assert {"title", "description"}.isdisjoint(plain["Person"])
+    # Guarded fields (docs/security.md) carry a permission that can be asked directly: they
+    # are answered here when it allows, with the permission's own check.
+    role = plain["Relationship"]["role"]
+    assert [type(g) for g in role.guards] == [HasScopeForTypes]
+    assert all(plain["Person"][f].guards for f in ("title", "description"))
+    assert not plain["Relationship"]["type"].guards
     assert "sourceUrl" not in plain["Relationship"]  # a resolver
     assert "relationships" not in plain["Person"]  # arguments and a resolver
     # `from` is a resolver that loads the node only when the relationship does not hold it.
@@ -386,3 +390,91 @@ async def test_exceptions_and_awaitables_held_as_values_are_left_to_graphql_core
         "shape": {"__typename": "Square", "name": "later"},
     }
     assert {tuple(e["path"]) for e in answer["errors"]} == {("message",), ("names", 1), ("thing",)}
+
+
+class _Allows(BasePermission):
+    """Lets a request read a card's field when the context (a set of words) holds the card's
+    colour; raises for a card whose colour is "broken"."""
+
+    message = "not for you"
+
+    def allows(self, source: Any, context: Any) -> bool:
+        if source.colour == "broken":
+            raise RuntimeError("the check failed")
+        return source.colour in context
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return self.allows(source, info.context)
+
+
+class _AsksOnlyInfo(BasePermission):
+    """A permission that strawberry alone can ask (no `allows`)."""
+
+    message = "never"
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return True
+
+
+@strawberry.type
+class Card:
+    colour: str
+    secret: str | None = strawberry.field(
+        extensions=[PermissionExtension(permissions=[_Allows()], use_directives=False)]
+    )
+    quiet: str | None = strawberry.field(
+        extensions=[
+            PermissionExtension(permissions=[_Allows()], use_directives=False, fail_silently=True)
+        ]
+    )
+    other: str | None = strawberry.field(
+        extensions=[PermissionExtension(permissions=[_AsksOnlyInfo()], use_directives=False)]
+    )
+    inner: Thing | None = strawberry.field(
+        extensions=[PermissionExtension(permissions=[_Allows()], use_directives=False)]
+    )
+
+
+@strawberry.type
+class CardQuery:
+    @strawberry.field
+    def cards(self) -> list[Card]:
+        return [
+            Card(
+                colour=c,
+                secret=f"s-{c}",
+                quiet=f"q-{c}",
+                other="o",
+                inner=Thing(name=c, count=1, note=None),
+            )
+            for c in ("red", "blue", "broken")
+        ]
+
+
+@pytest.mark.asyncio
+async def test_guarded_fields_are_read_directly_only_when_allowed() -> None:
+    """A permission with `allows` keeps its field plain: read in one pass where it allows,
+    refused by graphql-core (with the permission's error) where it does not or raises."""
+    schema = strawberry.Schema(CardQuery)
+    schema.execution_context_class = executor_for(schema._schema)
+    plain = plain_fields(schema._schema)["Card"]
+    assert [type(g) for g in plain["secret"].guards] == [_Allows]
+    assert plain["inner"].guards and plain["inner"].leaf is None
+    assert "quiet" not in plain and "other" not in plain  # fails silently; no `allows`
+    query = "{ cards { colour secret quiet other inner { name } } }"
+    for context in (set(), {"red"}, {"red", "blue"}):
+        standard, lean = await _both(schema, query, {}, partial(set, context))
+        assert lean == standard
+    answer = json.loads(lean)
+    assert [c["secret"] for c in answer["data"]["cards"]] == ["s-red", "s-blue", None]
+    assert [c["inner"] for c in answer["data"]["cards"]] == [
+        {"name": "red"},
+        {"name": "blue"},
+        None,
+    ]
+    # The check raises for the broken card: an error for each of its guarded fields.
+    assert {tuple(e["path"]) for e in answer["errors"]} == {
+        ("cards", 2, "secret"),
+        ("cards", 2, "quiet"),
+        ("cards", 2, "inner"),
+    }
