@@ -105,7 +105,7 @@ async def neighbourhood(
         take = limit + 1 - len(depths)
         ((found,),) = await run(
             tx,
-            q.typed("NEIGHBOURS", flt.direction, flt.types),
+            q.typed("NEIGHBOURS", flt),
             ids=frontier,
             known=list(depths),
             take=take,

@@ -168,7 +168,7 @@ class Neo4jStore:
         if not wanted or limit == 0:
             return result
         ((pages,),) = await self._db.execute(
-            q.typed("EDGES_OF", flt.direction, flt.types),
+            q.typed("EDGES_OF", flt),
             ids=wanted,
             limit=limit,
             **filter_params(flt),
@@ -197,7 +197,7 @@ class Neo4jStore:
         if not wanted:
             return result
         ((pages,),) = await self._db.execute(
-            q.typed("EDGE_PAGES", flt.direction, flt.types),
+            q.typed("EDGE_PAGES", flt),
             ids=wanted,
             limit=min(limit_per_node, MAX_EDGES_PER_NODE),
             ends=with_ends,

@@ -18,7 +18,9 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, Query
 
 from graph_store import (
     Batch,
+    Certainty,
     Direction,
+    EdgeFilter,
     GraphStore,
     IcnGraphError,
     InvalidRecord,
@@ -98,13 +100,21 @@ async def test_typed_queries_name_only_allow_listed_types_and_compile(
     wanted = frozenset({"MEMBER_OF", "KNOWS", "NOT-A-TYPE", "X) DETACH DELETE (n"})
     for name in ("EDGES_OF", "EDGE_PAGES", "NEIGHBOURS"):
         for direction in Direction:
-            text = _cypher.typed(name, direction, wanted)
-            assert "[r:KNOWS|MEMBER_OF]" in text, text
-            assert "NOT-A-TYPE" not in text and "DELETE" not in text
-            await driver.execute_query("EXPLAIN " + text, database_="neo4j")
+            floor = EdgeFilter(types=wanted, direction=direction, min_certainty=Certainty.STATED)
+            for flt in (EdgeFilter(types=wanted, direction=direction), floor):
+                text = _cypher.typed(name, flt)
+                assert "[r:KNOWS|MEMBER_OF]" in text, text
+                assert "NOT-A-TYPE" not in text and "DELETE" not in text
+                await driver.execute_query("EXPLAIN " + text, database_="neo4j")
+            # The accept predicate only where it can leave something out: a floor, a date, or
+            # types of which none is known (the untyped query's $types test then drops all).
             untyped = getattr(_cypher, name)[direction]
-            assert _cypher.typed(name, direction, None) == untyped
-            assert _cypher.typed(name, direction, frozenset({"NOPE"})) == untyped
+            assert "certainty_rank" in untyped and "certainty_rank" in _cypher.typed(name, floor)
+            unknown = EdgeFilter(types=frozenset({"NOPE"}), direction=direction)
+            assert _cypher.typed(name, unknown) == untyped
+            unfiltered = _cypher.typed(name, EdgeFilter(direction=direction))
+            assert "certainty_rank" not in unfiltered and "[r]" in unfiltered
+            await driver.execute_query("EXPLAIN " + unfiltered, database_="neo4j")
 
 
 async def test_nodes_carry_their_kind_and_entity_labels_and_edges_their_real_type(
