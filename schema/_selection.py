@@ -13,7 +13,7 @@ from graphql import (
 )
 from strawberry.types import Info
 
-__all__ = ["selects_any"]
+__all__ = ["selects_any", "selects_any_below"]
 
 
 def selects_any(info: Info, names: frozenset[str]) -> bool:
@@ -25,8 +25,17 @@ def selects_any(info: Info, names: frozenset[str]) -> bool:
     would first convert the whole subtree with its arguments, for every list item.
     """
     raw = info._raw_info  # strawberry's Info offers the field nodes only converted
-    selections = (s for node in raw.field_nodes for s in _of(node))
-    return _any(selections, raw.fragments, names, set())
+    return selects_any_below(raw.field_nodes, raw.fragments, names)
+
+
+def selects_any_below(
+    field_nodes: Iterable[FieldNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    names: frozenset[str],
+) -> bool:
+    """`selects_any` for given field nodes: a field that is not being resolved yet."""
+    selections = (s for node in field_nodes for s in _of(node))
+    return _any(selections, fragments, names, set())
 
 
 def _of(node: FieldNode | InlineFragmentNode | FragmentDefinitionNode) -> Iterable[SelectionNode]:

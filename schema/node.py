@@ -35,6 +35,8 @@ __all__ = [
     "implements",
     "load_node",
     "node_from_record",
+    "relationships_page",
+    "type_name_of",
 ]
 
 
@@ -62,6 +64,38 @@ def implements(kind: ModelNodeKind) -> Callable[[N], N]:
 def node_from_record(record: NodeRecord) -> Node:
     """The GraphQL object (Cluster, Person, ...) for a store node."""
     return _NODE_TYPES[record.kind].from_record(record)
+
+
+async def relationships_page(
+    ctx: Context,
+    node_id: str,
+    *,
+    types: list[str] | None,
+    direction: Direction | None,
+    as_of: PartialDate | None,
+    min_certainty: Certainty | None,
+    first: int | None,
+    after: str | None,
+    with_others: bool,
+) -> RelationshipPage:
+    """The page `Node.relationships` answers, from its arguments as GraphQL passes them; also
+    what `node(id:)` starts early for a selection that lists relationships (schema/_prefetch.py)."""
+    return await relationships_of(
+        ctx,
+        node_id,
+        types=types,
+        direction=(direction or Direction.BOTH).model(),
+        as_of=as_of,
+        min_certainty=model_certainty(min_certainty),
+        first=20 if first is None else first,
+        after=after,
+        with_others=with_others,
+    )
+
+
+def type_name_of(kind: ModelNodeKind) -> str:
+    """The GraphQL type that represents nodes of `kind` (`Cluster`, `Person`, ...)."""
+    return _NODE_TYPES[kind].__strawberry_definition__.name  # type: ignore[attr-defined]
 
 
 async def load_node(info: Info[Context, None], node_id: str) -> Node:
@@ -105,14 +139,14 @@ class Node:
         first: int | None = 20,
         after: str | None = None,
     ) -> RelationshipConnection:
-        page = await relationships_of(
+        page = await relationships_page(
             info.context,
             str(self.id),
             types=types,
-            direction=(direction or Direction.BOTH).model(),
+            direction=direction,
             as_of=as_of,
-            min_certainty=model_certainty(min_certainty),
-            first=20 if first is None else first,
+            min_certainty=min_certainty,
+            first=first,
             after=after,
             with_others=selects_any(info, ENDPOINT_FIELDS),
         )

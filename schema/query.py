@@ -19,6 +19,7 @@ from resolvers import (
     search,
     visible_stats,
 )
+from schema._prefetch import prefetch_relationships
 from schema.enums import Certainty, NodeKind, model_certainty
 from schema.neighbourhood import Neighbourhood
 from schema.node import Node, node_from_record
@@ -52,6 +53,7 @@ Avoid = Annotated[
 class GraphQuery:
     @strawberry.field(description="The node with this id, or null if there is none.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        prefetch_relationships(info, str(id))  # its pages, alongside the node itself
         record = await info.context.loaders.node(str(id))
         return node_from_record(record) if record is not None else None
 

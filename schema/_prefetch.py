@@ -1,0 +1,136 @@
+"""A node's relationship pages, asked for while the node itself is being fetched.
+
+graphql-core runs the fields below `node(id:)` only once the node is there, so an entity page
+(`node(id:) { name relationships(first: 10) { ... other { relationships(first: 5) ... } } }`)
+waited for three store calls in turn: the node, its page, the far ends' pages. The first page
+needs only the id and the field's arguments, both known when `node` starts. So `node` starts
+the pages of the `relationships` fields selected directly on it, and the `relationships`
+resolver then finds its page in the request's loader under the same key: one round trip
+fewer, the same store calls. (Typed fields such as `Cluster.members` are not started early.)
+
+Everything here is a hint. A field whose arguments cannot be read is left to its resolver,
+which reports the error; a page that fails is reported by the resolver that awaits it; a page
+for an id that turns out to be no node is one wasted call, made alongside the node's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLObjectType,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    SelectionNode,
+    get_argument_values,
+    get_directive_values,
+)
+from graphql.execution.values import VariableValues
+from strawberry.types import Info
+from strawberry.types.arguments import convert_arguments
+
+from graph_store import kind_of_id
+from resolvers import Context
+from schema._selection import selects_any_below
+from schema.node import ENDPOINT_FIELDS, relationships_page, type_name_of
+
+__all__ = ["prefetch_relationships"]
+
+_FIELD = "relationships"
+_INTERFACE = "Node"
+_STARTED: set[asyncio.Task[Any]] = set()
+"""Pages being fetched: held here until done, as asyncio asks of a task nothing awaits yet."""
+
+
+def prefetch_relationships(info: Info[Context, None], node_id: str) -> None:
+    """Start the pages that the `relationships` fields selected on node `node_id` will ask for.
+
+    The node's type is told by its id (`cluster/...`), so fragments on other types are left
+    out; @skip and @include are honoured.
+    """
+    kind = kind_of_id(node_id)
+    if kind is None:
+        return
+    raw = info._raw_info  # strawberry's Info offers the field nodes only converted
+    object_type = raw.schema.get_type(type_name_of(kind))
+    if not isinstance(object_type, GraphQLObjectType) or _FIELD not in object_type.fields:
+        return
+    field = object_type.fields[_FIELD]
+    definition = field.extensions["strawberry-definition"]
+    converter = info.schema.schema_converter  # type: ignore[attr-defined]
+    conditions = frozenset({object_type.name, _INTERFACE})
+    # Strawberry hands resolvers the coerced variables; graphql-core reads them from this.
+    variables = VariableValues(sources={}, coerced=raw.variable_values)
+    selections = (s for node in raw.field_nodes for s in _of(node))
+    for node in _fields(selections, raw.fragments, variables, conditions, set()):
+        try:
+            arguments = convert_arguments(
+                get_argument_values(field, node, variables),
+                definition.arguments,
+                scalar_registry=converter.scalar_registry,
+                config=info.schema.config,
+            )
+            with_others = selects_any_below((node,), raw.fragments, ENDPOINT_FIELDS)
+            page = relationships_page(info.context, node_id, **arguments, with_others=with_others)
+        except Exception:  # the resolver reads the arguments again and reports the error
+            continue
+        task = asyncio.ensure_future(page)
+        _STARTED.add(task)
+        task.add_done_callback(_finished)
+
+
+def _finished(task: asyncio.Task[Any]) -> None:
+    """Forget a started page, and mark its error as seen: the resolver that awaits the same
+    page reports it, and no resolver may (the node did not exist)."""
+    _STARTED.discard(task)
+    if not task.cancelled():
+        task.exception()
+
+
+def _of(node: FieldNode | InlineFragmentNode | FragmentDefinitionNode) -> Iterable[SelectionNode]:
+    return node.selection_set.selections if node.selection_set else ()
+
+
+def _fields(
+    selections: Iterable[SelectionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: VariableValues,
+    conditions: frozenset[str],
+    seen: set[str],
+) -> Iterator[FieldNode]:
+    """The `relationships` fields among `selections`, through the fragments that apply."""
+    for selection in selections:
+        if not _included(selection, variables):
+            continue
+        if isinstance(selection, FieldNode):
+            if selection.name.value == _FIELD:
+                yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            if condition is None or condition.name.value in conditions:
+                yield from _fields(_of(selection), fragments, variables, conditions, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is None or name in seen:
+                continue
+            seen.add(name)
+            if fragment.type_condition.name.value in conditions:
+                yield from _fields(_of(fragment), fragments, variables, conditions, seen)
+
+
+def _included(selection: SelectionNode, variables: VariableValues) -> bool:
+    """What @skip and @include say of `selection` (both absent: included)."""
+    if not selection.directives:
+        return True
+    skip = get_directive_values(GraphQLSkipDirective, selection, variables)
+    if skip and skip["if"]:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, selection, variables)
+    return not (include and not include["if"])
