@@ -207,10 +207,12 @@ RETURN collect([id, {total}, edges, ends]) AS pages
 
 
 def _neighbours(left: str, right: str, rel: str, filtered: bool) -> str:
+    accepted = f"{_accepts('r')} AND " if filtered else ""
     return f"""
 UNWIND $ids AS id
-MATCH (n:{ENTITY} {{id: id}}){left}[r{rel}]{right}(m:{ENTITY}){_where(filtered)}
-WITH DISTINCT m.id AS mid WHERE NOT mid IN $known
+MATCH (n:{ENTITY} {{id: id}}){left}[r{rel}]{right}(m:{ENTITY})
+WHERE {accepted}NOT m.id IN $known
+WITH DISTINCT m.id AS mid
 ORDER BY mid
 LIMIT $take
 RETURN collect(mid) AS mids

@@ -67,6 +67,10 @@ _MAX_TYPES = 4096
 _TYPENAME = "__typename"
 _STREAM = "stream"
 _HELD = "icn.lean.held"
+_REFUSED: Any = object()
+"""What `_leaf` answers when a field's permission refuses: graphql-core reports it, and the
+selection is taken as not plain for the rest of the request (a list of relationships whose
+`role` an anonymous caller may not read would otherwise be tried in one pass at every level)."""
 _NOT_PLAIN: Any = object()
 """What `_complete` answers when a selection turns out not to be all plain (under an interface,
 for the object type a value is): every selection it was found in is then known as not plain."""
@@ -142,10 +146,21 @@ def _guards(extensions: list[FieldExtension]) -> tuple[SourceCheck, ...] | None:
         if type(extension) is not PermissionExtension or extension.fail_silently:
             return None
         for permission in extension.permissions:
-            if not isinstance(permission, SourceCheck):
+            if not isinstance(permission, SourceCheck) or not _allows_decides(type(permission)):
                 return None
             checks.append(permission)
     return tuple(checks)
+
+
+def _allows_decides(cls: type) -> bool:
+    """Whether `allows` says all that `has_permission` checks: `has_permission` is defined on
+    the class that defines `allows` or on one of its bases. A subclass that overrides only
+    `has_permission` may check more than `allows` says; its field is left to strawberry."""
+
+    def owner(name: str) -> type:
+        return next(c for c in cls.__mro__ if name in vars(c))
+
+    return issubclass(owner("allows"), owner("has_permission"))
 
 
 class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -177,7 +192,7 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                 field = fields.get(field_details_list[0].node.name.value)
                 if field is not None and field.leaf is not None:
                     value = _leaf(source, field, self.context_value)
-                    if value is not Undefined:
+                    if value is not Undefined and value is not _REFUSED:
                         return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
@@ -280,9 +295,11 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             field = fields[name]
             if field.leaf is not None:
                 completed = _leaf(value, field, self.context_value)
+                if completed is _REFUSED:
+                    return self._not_plain(object_type, field_details_list)
             else:
                 if field.guards and not _allowed(field.guards, value, self.context_value):
-                    return Undefined
+                    return self._not_plain(object_type, field_details_list)
                 try:
                     raw = getattr(value, field.attr)
                 except Exception:  # graphql-core reads it again and reports it
@@ -338,9 +355,10 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
 
 
 def _leaf(source: Any, field: PlainField, context: Any) -> Any:
-    """The serialised value of a plain leaf, or Undefined when graphql-core must answer."""
+    """The serialised value of a plain leaf, or Undefined when graphql-core must answer
+    (_REFUSED when it must because the field's permission refuses)."""
     if field.guards and not _allowed(field.guards, source, context):
-        return Undefined
+        return _REFUSED
     try:
         value = getattr(source, field.attr)
     except Exception:  # graphql-core reads it again and reports it

@@ -25,35 +25,51 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLIncludeDirective,
     GraphQLObjectType,
+    GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionNode,
     get_argument_values,
     get_directive_values,
 )
+from graphql.execution.collect_fields import does_fragment_condition_match
 from graphql.execution.values import VariableValues
 from strawberry.types import Info
 from strawberry.types.arguments import convert_arguments
 
 from graph_store import kind_of_id
 from resolvers import Context
-from schema._selection import selects_any_below
+from schema._selection import selections_of, selects_any_below
 from schema.node import ENDPOINT_FIELDS, relationships_page, type_name_of
 
 __all__ = ["prefetch_relationships"]
 
 _FIELD = "relationships"
-_INTERFACE = "Node"
 _STARTED: set[asyncio.Task[Any]] = set()
-"""Pages being fetched: held here until done, as asyncio asks of a task nothing awaits yet."""
+"""Pages being fetched: held here until done, as asyncio asks of a task nothing awaits yet.
+Each ends within the store's own time limits, like the resolver's call would."""
 
 
 def prefetch_relationships(info: Info[Context, None], node_id: str) -> None:
     """Start the pages that the `relationships` fields selected on node `node_id` will ask for.
 
     The node's type is told by its id (`cluster/...`), so fragments on other types are left
-    out; @skip and @include are honoured.
+    out; @skip and @include are honoured. Fields that share a response name are merged by
+    graphql-core into one resolver call, so they are asked for once, with the far ends if any
+    of them shows them, as the resolver asks.
     """
+    try:
+        for page in _pages(info, node_id):
+            task = asyncio.ensure_future(page)
+            _STARTED.add(task)
+            task.add_done_callback(_finished)
+    except Exception:  # only a hint: the resolvers read the query again and report any error
+        return
+
+
+def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
+    """The page coroutines for `node_id`'s selected `relationships` fields, one per response
+    name; a field whose arguments cannot be read is left to its resolver."""
     kind = kind_of_id(node_id)
     if kind is None:
         return
@@ -64,25 +80,24 @@ def prefetch_relationships(info: Info[Context, None], node_id: str) -> None:
     field = object_type.fields[_FIELD]
     definition = field.extensions["strawberry-definition"]
     converter = info.schema.schema_converter  # type: ignore[attr-defined]
-    conditions = frozenset({object_type.name, _INTERFACE})
     # Strawberry hands resolvers the coerced variables; graphql-core reads them from this.
     variables = VariableValues(sources={}, coerced=raw.variable_values)
-    selections = (s for node in raw.field_nodes for s in _of(node))
-    for node in _fields(selections, raw.fragments, variables, conditions, set()):
+    merged: dict[str, list[FieldNode]] = {}
+    selections = (s for node in raw.field_nodes for s in selections_of(node))
+    for node in _fields(selections, raw.fragments, variables, raw.schema, object_type, set()):
+        merged.setdefault(node.alias.value if node.alias else node.name.value, []).append(node)
+    for nodes in merged.values():
         try:
             arguments = convert_arguments(
-                get_argument_values(field, node, variables),
+                get_argument_values(field, nodes[0], variables),
                 definition.arguments,
                 scalar_registry=converter.scalar_registry,
                 config=info.schema.config,
             )
-            with_others = selects_any_below((node,), raw.fragments, ENDPOINT_FIELDS)
-            page = relationships_page(info.context, node_id, **arguments, with_others=with_others)
         except Exception:  # the resolver reads the arguments again and reports the error
             continue
-        task = asyncio.ensure_future(page)
-        _STARTED.add(task)
-        task.add_done_callback(_finished)
+        with_others = selects_any_below(nodes, raw.fragments, ENDPOINT_FIELDS)
+        yield relationships_page(info.context, node_id, **arguments, with_others=with_others)
 
 
 def _finished(task: asyncio.Task[Any]) -> None:
@@ -93,18 +108,16 @@ def _finished(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
-def _of(node: FieldNode | InlineFragmentNode | FragmentDefinitionNode) -> Iterable[SelectionNode]:
-    return node.selection_set.selections if node.selection_set else ()
-
-
 def _fields(
     selections: Iterable[SelectionNode],
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues,
-    conditions: frozenset[str],
+    schema: GraphQLSchema,
+    object_type: GraphQLObjectType,
     seen: set[str],
 ) -> Iterator[FieldNode]:
-    """The `relationships` fields among `selections`, through the fragments that apply."""
+    """The `relationships` fields among `selections`, through the fragments that apply to
+    `object_type` (graphql-core's own test of a fragment's type condition)."""
     for selection in selections:
         if not _included(selection, variables):
             continue
@@ -112,17 +125,18 @@ def _fields(
             if selection.name.value == _FIELD:
                 yield selection
         elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            if condition is None or condition.name.value in conditions:
-                yield from _fields(_of(selection), fragments, variables, conditions, seen)
+            if does_fragment_condition_match(schema, selection, object_type):
+                inner = selections_of(selection)
+                yield from _fields(inner, fragments, variables, schema, object_type, seen)
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             fragment = fragments.get(name)
             if fragment is None or name in seen:
                 continue
             seen.add(name)
-            if fragment.type_condition.name.value in conditions:
-                yield from _fields(_of(fragment), fragments, variables, conditions, seen)
+            if does_fragment_condition_match(schema, fragment, object_type):
+                inner = selections_of(fragment)
+                yield from _fields(inner, fragments, variables, schema, object_type, seen)
 
 
 def _included(selection: SelectionNode, variables: VariableValues) -> bool:

@@ -13,7 +13,7 @@ from graphql import (
 )
 from strawberry.types import Info
 
-__all__ = ["selects_any", "selects_any_below"]
+__all__ = ["selections_of", "selects_any", "selects_any_below"]
 
 
 def selects_any(info: Info, names: frozenset[str]) -> bool:
@@ -34,11 +34,14 @@ def selects_any_below(
     names: frozenset[str],
 ) -> bool:
     """`selects_any` for given field nodes: a field that is not being resolved yet."""
-    selections = (s for node in field_nodes for s in _of(node))
+    selections = (s for node in field_nodes for s in selections_of(node))
     return _any(selections, fragments, names, set())
 
 
-def _of(node: FieldNode | InlineFragmentNode | FragmentDefinitionNode) -> Iterable[SelectionNode]:
+def selections_of(
+    node: FieldNode | InlineFragmentNode | FragmentDefinitionNode,
+) -> Iterable[SelectionNode]:
+    """The selections directly inside a field or fragment (none for a leaf)."""
     return node.selection_set.selections if node.selection_set else ()
 
 
@@ -50,16 +53,18 @@ def _any(
 ) -> bool:
     for selection in selections:
         if isinstance(selection, FieldNode):
-            if selection.name.value in names or _any(_of(selection), fragments, names, seen):
+            if selection.name.value in names or _any(
+                selections_of(selection), fragments, names, seen
+            ):
                 return True
         elif isinstance(selection, InlineFragmentNode):
-            if _any(_of(selection), fragments, names, seen):
+            if _any(selections_of(selection), fragments, names, seen):
                 return True
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             fragment = fragments.get(name)
             if fragment is not None and name not in seen:
                 seen.add(name)
-                if _any(_of(fragment), fragments, names, seen):
+                if _any(selections_of(fragment), fragments, names, seen):
                     return True
     return False

@@ -407,6 +407,13 @@ class _Allows(BasePermission):
         return self.allows(source, info.context)
 
 
+class _Stricter(_Allows):
+    """Checks more in `has_permission` than its inherited `allows` says."""
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return False
+
+
 class _AsksOnlyInfo(BasePermission):
     """A permission that strawberry alone can ask (no `allows`)."""
 
@@ -430,6 +437,9 @@ class Card:
     other: str | None = strawberry.field(
         extensions=[PermissionExtension(permissions=[_AsksOnlyInfo()], use_directives=False)]
     )
+    stricter: str | None = strawberry.field(
+        extensions=[PermissionExtension(permissions=[_Stricter()], use_directives=False)]
+    )
     inner: Thing | None = strawberry.field(
         extensions=[PermissionExtension(permissions=[_Allows()], use_directives=False)]
     )
@@ -445,6 +455,7 @@ class CardQuery:
                 secret=f"s-{c}",
                 quiet=f"q-{c}",
                 other="o",
+                stricter="x",
                 inner=Thing(name=c, count=1, note=None),
             )
             for c in ("red", "blue", "broken")
@@ -461,7 +472,8 @@ async def test_guarded_fields_are_read_directly_only_when_allowed() -> None:
     assert [type(g) for g in plain["secret"].guards] == [_Allows]
     assert plain["inner"].guards and plain["inner"].leaf is None
     assert "quiet" not in plain and "other" not in plain  # fails silently; no `allows`
-    query = "{ cards { colour secret quiet other inner { name } } }"
+    assert "stricter" not in plain  # its has_permission checks more than its allows
+    query = "{ cards { colour secret quiet other stricter inner { name } } }"
     for context in (set(), {"red"}, {"red", "blue"}):
         standard, lean = await _both(schema, query, {}, partial(set, context))
         assert lean == standard
@@ -473,8 +485,10 @@ async def test_guarded_fields_are_read_directly_only_when_allowed() -> None:
         None,
     ]
     # The check raises for the broken card: an error for each of its guarded fields.
+    assert [c["stricter"] for c in answer["data"]["cards"]] == [None, None, None]
     assert {tuple(e["path"]) for e in answer["errors"]} == {
         ("cards", 2, "secret"),
         ("cards", 2, "quiet"),
         ("cards", 2, "inner"),
+        *(("cards", i, "stricter") for i in range(3)),
     }

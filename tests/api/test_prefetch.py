@@ -7,13 +7,15 @@ flight together shows in the order of the events, not in a timing.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 import schema.query
-from graph_store import GraphStore
-from resolvers import make_context
+from graph_store import Certainty, GraphStore
+from resolvers import ANONYMOUS, Principal, make_context
 from schema import build_schema
 from tests.api.conftest import fill
 
@@ -49,19 +51,34 @@ class RecordingStore:
         return self.events.count(("start", name))
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def icn(store: GraphStore) -> AsyncIterator[GraphStore]:
+    """The store of the backend under test holding the ICN dataset (which is also what the
+    session's Neo4j API server expects to find there afterwards)."""
+    await fill(store)
+    yield store
+
+
 async def _run(
-    store: GraphStore, query: str, variables: dict[str, Any]
+    store: GraphStore,
+    query: str,
+    variables: dict[str, Any],
+    *,
+    principal: Principal = ANONYMOUS,
+    prefetch: bool = True,
 ) -> tuple[RecordingStore, Any]:
     recording = RecordingStore(store)
-    context = make_context(recording)  # type: ignore[arg-type]
-    result = await build_schema().execute(query, variables, context_value=context)
+    context = make_context(recording, principal)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as patch:
+        if not prefetch:
+            patch.setattr(schema.query, "prefetch_relationships", lambda info, node_id: None)
+        result = await build_schema().execute(query, variables, context_value=context)
     return recording, result
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_a_node_page_is_asked_for_with_the_node(sqlite_store: GraphStore) -> None:
-    await fill(sqlite_store)
-    recording, result = await _run(sqlite_store, PAGE, {"id": CLUSTER})
+async def test_a_node_page_is_asked_for_with_the_node(icn: GraphStore) -> None:
+    recording, result = await _run(icn, PAGE, {"id": CLUSTER})
     assert result.errors is None and result.data["node"]["relationships"]["edges"]
     events = recording.events
     # The first page started before the node's call ended: both were in flight together.
@@ -71,56 +88,73 @@ async def test_a_node_page_is_asked_for_with_the_node(sqlite_store: GraphStore) 
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_the_answer_is_the_one_without_prefetching(
-    sqlite_store: GraphStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    await fill(sqlite_store)
+async def test_the_answer_and_the_calls_are_those_without_prefetching(icn: GraphStore) -> None:
+    """Same data, same store calls (the resolver finds the started page under its own key):
+    for arguments from variables, a cursor, a date, a certainty, types and a direction, for a
+    caller with a certainty floor of its own, and for fields merged under one response name
+    of which only one shows the far ends."""
+    varied = """query N($id: ID!, $n: Int, $after: String, $asOf: Date,
+        $c: Certainty, $t: [String!], $d: Direction) { node(id: $id) { id
+      relationships(first: $n, after: $after, asOf: $asOf, minCertainty: $c, types: $t,
+                    direction: $d) { totalCount edges { cursor other { id } } } } }"""
+    merged = """query N($id: ID!) { node(id: $id) { id relationships(first: 3) { totalCount }
+      ... on Node { relationships(first: 3) { edges { other { id name } } } } } }"""
+    floor = Principal(name="floor", scopes=ANONYMOUS.scopes, min_certainty=Certainty.STATED)
+    cases: list[tuple[str, dict[str, Any], Principal]] = [
+        (PAGE, {"id": CLUSTER}, ANONYMOUS),
+        (PAGE, {"id": PERSON}, floor),
+        (varied, {"id": CLUSTER, "n": 2, "asOf": "2015", "c": "INFERRED"}, ANONYMOUS),
+        (varied, {"id": PERSON, "n": 1, "t": ["WORKS_FOR", "MEMBER_OF"], "d": "OUT"}, floor),
+        (merged, {"id": CLUSTER}, ANONYMOUS),
+    ]
+    _, first = await _run(icn, varied, {"id": CLUSTER, "n": 1})
+    cursor = first.data["node"]["relationships"]["edges"][0]["cursor"]
+    cases.append((varied, {"id": CLUSTER, "n": 2, "after": cursor}, ANONYMOUS))
     answers = []
-    for node_id in (CLUSTER, PERSON):
-        _, early = await _run(sqlite_store, PAGE, {"id": node_id})
-        with monkeypatch.context() as patch:
-            patch.setattr(schema.query, "prefetch_relationships", lambda info, node_id: None)
-            recording, late = await _run(sqlite_store, PAGE, {"id": node_id})
-        events = recording.events
+    for query, variables, principal in cases:
+        early_calls, early = await _run(icn, query, variables, principal=principal)
+        late_calls, late = await _run(icn, query, variables, principal=principal, prefetch=False)
+        events = late_calls.events
         assert events.index(("end", "get_nodes")) < events.index(("start", "edge_pages"))
-        assert early.errors is None and early.data == late.data
+        assert early.errors is None and early.data == late.data, (query, variables)
+        for name in ("get_nodes", "edge_pages"):
+            assert early_calls.calls(name) == late_calls.calls(name), (name, query, variables)
         answers.append(early.data)
-    assert answers[0] != answers[1]
+    assert answers[0] != answers[1] and answers[2]["node"]["relationships"]["edges"]
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_only_fields_that_will_run_are_asked_for(sqlite_store: GraphStore) -> None:
+async def test_only_fields_that_will_run_are_asked_for(icn: GraphStore) -> None:
     """Fragments on other types, @skip and @include(if: false) start nothing; a fragment on
     Node or on the node's own type does."""
-    await fill(sqlite_store)
     skipped = """query N($id: ID!, $no: Boolean!) { node(id: $id) { id
       ... on Cluster { relationships(first: 2) { totalCount } }
       ... on Person { a: relationships(first: 4) @skip(if: true) { totalCount }
                       b: relationships(first: 5) @include(if: $no) { totalCount } } } }"""
-    recording, result = await _run(sqlite_store, skipped, {"id": PERSON, "no": False})
+    recording, result = await _run(icn, skipped, {"id": PERSON, "no": False})
     assert result.errors is None and result.data == {"node": {"id": PERSON}}
     assert recording.calls("edge_pages") == 0
     taken = """query N($id: ID!) { node(id: $id) { id ...Rels ... on Person {
       b: relationships(first: 1) { totalCount } } } }
       fragment Rels on Node { a: relationships(first: 4) { totalCount } }"""
-    recording, result = await _run(sqlite_store, taken, {"id": PERSON})
+    recording, result = await _run(icn, taken, {"id": PERSON})
     assert result.errors is None
     events = recording.events
-    # Two filters of one batch: both pages started before the node's call ended.
-    assert sum(1 for e in events[: events.index(("end", "get_nodes"))] if e[1] == "edge_pages")
+    # Two page sizes, so two store calls of one batch: both started before the node's ended.
+    before = events[: events.index(("end", "get_nodes"))]
+    assert before.count(("start", "edge_pages")) == 2 == recording.calls("edge_pages")
     assert result.data["node"]["a"]["totalCount"] == result.data["node"]["b"]["totalCount"] > 0
 
 
 @pytest.mark.asyncio(loop_scope="session")
 async def test_errors_are_the_resolvers_and_a_missing_node_costs_nothing_more(
-    sqlite_store: GraphStore,
+    icn: GraphStore,
 ) -> None:
-    await fill(sqlite_store)
     bad = "query N($id: ID!) { node(id: $id) { id relationships(first: -1) { totalCount } } }"
-    _, result = await _run(sqlite_store, bad, {"id": CLUSTER})
+    _, result = await _run(icn, bad, {"id": CLUSTER})
     assert result.errors is not None and len(result.errors) == 1
     assert (result.errors[0].extensions or {}).get("code") == "BAD_USER_INPUT"
     assert result.errors[0].path == ["node", "relationships"]
-    recording, result = await _run(sqlite_store, PAGE, {"id": "cluster/no-such-cluster"})
+    recording, result = await _run(icn, PAGE, {"id": "cluster/no-such-cluster"})
     assert result.errors is None and result.data == {"node": None}
     assert recording.calls("get_nodes") == 1 and recording.calls("edge_pages") <= 1
