@@ -23,6 +23,7 @@ __all__ = [
     "edge_content",
     "edge_from_row",
     "edge_values",
+    "labels_from",
     "node_content",
     "node_from_row",
     "node_values",
@@ -123,6 +124,11 @@ def node_content(node: Node) -> tuple[object, ...]:
         _strings(node.sources),
         _props_json(node.props),
     )
+
+
+def labels_from(name: str, aliases: str) -> tuple[str, ...]:
+    """A node's name and aliases (name first) from its `name` and `aliases` columns."""
+    return (name, *json.loads(aliases)) if aliases != "[]" else (name,)
 
 
 def node_from_row(row: tuple) -> Node:

@@ -237,9 +237,14 @@ def normalise_text(text: str) -> str:
 
     Both backends index and query this form, so "Écotech", "ecotech" and "ECOTECH" meet.
     """
+    if text.isascii():  # most names: NFKD and the combining marks change nothing, and
+        return " ".join(_WORD.findall(text.lower()))  # casefold is lower (5x faster)
     decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"[0-9a-z]+", folded))
+    return " ".join(_WORD.findall(folded))
+
+
+_WORD = re.compile(r"[0-9a-z]+")
 
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

@@ -24,7 +24,7 @@ from graph_store._neo4j_errors import translate, translating
 from graph_store.errors import BadUserInput, LimitExceeded
 from graph_store.model import NODE_PROPERTIES, RELATIONSHIP_TYPES, NodeKind
 from graph_store.protocol import MAX_DEPTH, MAX_EDGES_PER_NODE, MAX_HOPS, MAX_PATHS
-from graph_store.ranking import MAX_CANDIDATES, label_score, query_tokens
+from graph_store.ranking import MAX_CANDIDATES, label_scorer, query_tokens
 from graph_store.records import (
     ApplyResult,
     Batch,
@@ -260,7 +260,8 @@ class Neo4jStore:
             cap=MAX_CANDIDATES,
             whole=WHOLE_CANDIDATES,
         )
-        scores = {node_id: label_score(text, labels) for node_id, labels, _ in candidates}
+        scorer = label_scorer(text)
+        scores = {node_id: scorer(labels) for node_id, labels, _ in candidates}
         ranked = sorted((i for i, s in scores.items() if s > 0), key=lambda i: (-scores[i], i))
         chosen = ranked[offset : offset + first]
         held = {node_id: props for node_id, _, props in candidates if props is not None}

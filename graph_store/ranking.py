@@ -7,12 +7,19 @@ computed here, so "CCC", "Écotech" or "oreec" rank the same whichever backend a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from graph_store.model import normalise_text
 from graph_store.records import Node
 
-__all__ = ["MAX_CANDIDATES", "label_score", "query_tokens", "score", "search_text"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "label_score",
+    "label_scorer",
+    "query_tokens",
+    "score",
+    "search_text",
+]
 
 MAX_CANDIDATES = 500
 """Most candidates a backend fetches from its index before ranking."""
@@ -35,30 +42,40 @@ def score(text: str, node: Node) -> float:
     word a whole word of one name or alias; every query word a word prefix. Within a tier,
     the name beats an alias and shorter names come first.
     """
-    return label_score(text, (node.name, *node.aliases))
+    return label_scorer(text)((node.name, *node.aliases))
 
 
 def label_score(text: str, labels: Sequence[str]) -> float:
-    """`score` from a node's name and aliases alone (name first), so a server store can rank
-    hundreds of candidates without fetching whole nodes."""
+    """`score` from a node's name and aliases alone (name first)."""
+    return label_scorer(text)(labels)
+
+
+def label_scorer(text: str) -> Callable[[Sequence[str]], float]:
+    """`label_score` of the query `text` for many candidates: a store ranks up to
+    MAX_CANDIDATES of them per search, so the query is normalised once, not per candidate."""
     query = normalise_text(text)
     words = query.split()
-    if not words:
-        return 0.0
-    best = 0.0
-    for i, label in enumerate(labels):
-        norm = normalise_text(label)
-        tokens = norm.split()
-        if norm == query:
-            tier = 4.0
-        elif norm.startswith(query):
-            tier = 3.0
-        elif all(w in tokens for w in words):
-            tier = 2.0
-        elif all(any(t.startswith(w) for t in tokens) for w in words):
-            tier = 1.0
-        else:
-            continue
-        value = tier * 100 + (10 if i == 0 else 0) - min(len(norm), 99) / 10
-        best = max(best, value)
-    return round(best, 3)
+
+    def scored(labels: Sequence[str]) -> float:
+        if not words:
+            return 0.0
+        best = 0.0
+        for i, label in enumerate(labels):
+            norm = normalise_text(label)
+            if norm == query:
+                tier = 4.0
+            elif norm.startswith(query):
+                tier = 3.0
+            else:
+                tokens = norm.split()
+                if all(w in tokens for w in words):
+                    tier = 2.0
+                elif all(any(t.startswith(w) for t in tokens) for w in words):
+                    tier = 1.0
+                else:
+                    continue
+            value = tier * 100 + (10 if i == 0 else 0) - min(len(norm), 99) / 10
+            best = max(best, value)
+        return round(best, 3)
+
+    return scored

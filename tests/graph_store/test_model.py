@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph_store import (
     Certainty,
@@ -59,6 +64,23 @@ def test_edge_ids_are_stable_and_readable() -> None:
 def test_normalised_text_folds_case_and_accents() -> None:
     assert normalise_text("Écotech Québec") == normalise_text("ECOTECH quebec") == "ecotech quebec"
     assert normalise_text("  O.R.E.E.C! ") == "o r e e c"
+
+
+def _folded_slowly(text: str) -> str:
+    """The normal form by its definition: NFKD, combining marks dropped, casefolded, words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"[0-9a-z]+", folded))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.text(max_size=40).map(lambda t: t.encode("ascii", "ignore").decode())
+)
+def test_the_ascii_shortcut_folds_as_the_definition_does(text: str) -> None:
+    assert normalise_text(text) == _folded_slowly(text)
+    assert normalise_text("Kiel IJssel ÆØÅ ß") == _folded_slowly("Kiel IJssel ÆØÅ ß")
 
 
 def test_certainty_order_is_stated_inferred_uncertain_planned() -> None:
