@@ -14,7 +14,6 @@ from graph_store.records import Node
 
 __all__ = [
     "MAX_CANDIDATES",
-    "label_score",
     "label_scorer",
     "query_tokens",
     "score",
@@ -45,14 +44,10 @@ def score(text: str, node: Node) -> float:
     return label_scorer(text)((node.name, *node.aliases))
 
 
-def label_score(text: str, labels: Sequence[str]) -> float:
-    """`score` from a node's name and aliases alone (name first)."""
-    return label_scorer(text)(labels)
-
-
 def label_scorer(text: str) -> Callable[[Sequence[str]], float]:
-    """`label_score` of the query `text` for many candidates: a store ranks up to
-    MAX_CANDIDATES of them per search, so the query is normalised once, not per candidate."""
+    """`score` of the query `text` from a candidate's name and aliases alone (name first), for
+    many candidates: a store ranks up to MAX_CANDIDATES of them per search without fetching
+    whole nodes, and the query is normalised once, not per candidate."""
     query = normalise_text(text)
     words = query.split()
 
