@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from graph_store import Health
 from server import ExitCode, Settings, create_app, main
+from tests._asgi import asgi_client
 
 
 def test_settings_default_to_a_local_embedded_server() -> None:
@@ -129,33 +130,35 @@ class _DownStore:
         return Health(False, self.backend, "STORE_UNAVAILABLE: connection refused", 1.0)
 
 
-def test_readyz_is_503_when_the_store_is_down_and_healthz_stays_200(tmp_path: Path) -> None:
+async def test_readyz_is_503_when_the_store_is_down_and_healthz_stays_200(
+    tmp_path: Path,
+) -> None:
     app = create_app(Settings(data_dir=tmp_path), store=_DownStore())  # type: ignore[arg-type]
-    with TestClient(app) as client:
-        assert client.get("/readyz").status_code == 503
-        assert client.get("/healthz").status_code == 200
+    async with asgi_client(app) as client:
+        assert (await client.get("/readyz")).status_code == 503
+        assert (await client.get("/healthz")).status_code == 200
 
 
-def test_body_announced_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+async def test_body_announced_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
     app = create_app(Settings(data_dir=tmp_path, max_body_bytes=2048), store=_DownStore())  # type: ignore[arg-type]
-    with TestClient(app) as client:
-        response = client.post(
+    async with asgi_client(app) as client:
+        response = await client.post(
             "/graphql", content=b"x" * 4096, headers={"Content-Type": "application/json"}
         )
     assert response.status_code == 413
 
 
-def test_the_lifespan_warms_the_store_while_the_server_already_answers(
+async def test_the_lifespan_warms_the_store_while_the_server_already_answers(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="icn.server")
     settings = Settings(graph_uri=f"sqlite:///{tmp_path / 'graph.sqlite3'}", access_log=False)
-    with TestClient(create_app(settings)) as client:
-        assert client.get("/readyz").status_code == 200
+    async with asgi_client(create_app(settings)) as client:
+        assert (await client.get("/readyz")).status_code == 200
         deadline = time.monotonic() + 60
         while "store warm in" not in caplog.text and time.monotonic() < deadline:
-            time.sleep(0.05)
-        answer = client.post(
+            await asyncio.sleep(0.05)
+        answer = await client.post(
             "/graphql",
             json={
                 "query": '{ paths(from: "person/marianna-lubanski", to: "network/icn") { length } }'

@@ -7,12 +7,12 @@ import logging
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from graph_store import GraphStore, Health
 from resolvers import make_context
 from schema import INTERNAL_MESSAGE, build_schema
 from server import Settings, create_app
+from tests._asgi import asgi_client
 
 SECRET = "password=hunter2 at /srv/secret/path"
 
@@ -50,10 +50,11 @@ async def test_unexpected_exception_is_masked_and_logged(
     assert logged and "hunter2" in str(logged[0].exc_info[1])
 
 
-def test_masked_error_over_http_shows_no_detail() -> None:
+async def test_masked_error_over_http_shows_no_detail() -> None:
     app = create_app(Settings(), store=BrokenSearchStore())  # type: ignore[arg-type]
-    with TestClient(app) as client:
-        response = client.post("/graphql", json={"query": '{ search(text: "x") { totalCount } }'})
+    async with asgi_client(app) as client:
+        query = '{ search(text: "x") { totalCount } }'
+        response = await client.post("/graphql", json={"query": query})
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
     assert "hunter2" not in response.text and "Traceback" not in response.text
