@@ -4,9 +4,10 @@ graphql-core runs the fields below `node(id:)` only once the node is there, so a
 (`node(id:) { name relationships(first: 10) { ... other { relationships(first: 5) ... } } }`)
 waited for three store calls in turn: the node, its page, the far ends' pages. The first page
 needs only the id and the field's arguments, both known when `node` starts. So `node` starts
-the pages of the `relationships` fields selected directly on it, and the `relationships`
-resolver then finds its page in the request's loader under the same key: one round trip
-fewer, the same store calls. (Typed fields such as `Cluster.members` are not started early.)
+the pages of the relationship fields selected directly on it (`relationships`, and typed ones
+such as `Cluster.members`: those whose metadata names a starter, `schema.node.prefetched_by`),
+and each resolver then finds its page in the request's loader under the same key: one round
+trip fewer, the same store calls. Guarded fields are not started early.
 
 Everything here is a hint. A field whose arguments cannot be read is left to its resolver,
 which reports the error; a page that fails is reported by the resolver that awaits it; a page
@@ -40,18 +41,17 @@ from strawberry.types.arguments import convert_arguments
 from graph_store import kind_of_id
 from resolvers import Context
 from schema._selection import selections_of, selects_any_below
-from schema.node import ENDPOINT_FIELDS, relationships_page, type_name_of
+from schema.node import ENDPOINT_FIELDS, page_starter, type_name_of
 
 __all__ = ["prefetch_relationships"]
 
-_FIELD = "relationships"
 _STARTED: set[asyncio.Task[Any]] = set()
 """Pages being fetched: held here until done, as asyncio asks of a task nothing awaits yet.
 Each ends within the store's own time limits, like the resolver's call would."""
 
 
 def prefetch_relationships(info: Info[Context, None], node_id: str) -> None:
-    """Start the pages that the `relationships` fields selected on node `node_id` will ask for.
+    """Start the pages that the relationship fields selected on node `node_id` will ask for.
 
     The node's type is told by its id (`cluster/...`), so fragments on other types are left
     out; @skip and @include are honoured. Fields that share a response name are merged by
@@ -68,17 +68,15 @@ def prefetch_relationships(info: Info[Context, None], node_id: str) -> None:
 
 
 def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
-    """The page coroutines for `node_id`'s selected `relationships` fields, one per response
+    """The page coroutines for `node_id`'s selected relationship fields, one per response
     name; a field whose arguments cannot be read is left to its resolver."""
     kind = kind_of_id(node_id)
     if kind is None:
         return
     raw = info._raw_info  # strawberry's Info offers the field nodes only converted
     object_type = raw.schema.get_type(type_name_of(kind))
-    if not isinstance(object_type, GraphQLObjectType) or _FIELD not in object_type.fields:
+    if not isinstance(object_type, GraphQLObjectType):
         return
-    field = object_type.fields[_FIELD]
-    definition = field.extensions["strawberry-definition"]
     converter = info.schema.schema_converter  # type: ignore[attr-defined]
     # Strawberry hands resolvers the coerced variables; graphql-core reads them from this.
     variables = VariableValues(sources={}, coerced=raw.variable_values)
@@ -87,6 +85,11 @@ def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
     for node in _fields(selections, raw.fragments, variables, raw.schema, object_type, set()):
         merged.setdefault(node.alias.value if node.alias else node.name.value, []).append(node)
     for nodes in merged.values():
+        field = object_type.fields[nodes[0].name.value]
+        definition = field.extensions["strawberry-definition"]
+        starter = page_starter(definition.metadata)
+        if starter is None or definition.extensions:
+            continue
         try:
             arguments = convert_arguments(
                 get_argument_values(field, nodes[0], variables),
@@ -97,7 +100,7 @@ def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
         except Exception:  # the resolver reads the arguments again and reports the error
             continue
         with_others = selects_any_below(nodes, raw.fragments, ENDPOINT_FIELDS)
-        yield relationships_page(info.context, node_id, **arguments, with_others=with_others)
+        yield starter(info.context, node_id, **arguments, with_others=with_others)
 
 
 def _finished(task: asyncio.Task[Any]) -> None:
@@ -116,13 +119,13 @@ def _fields(
     object_type: GraphQLObjectType,
     seen: set[str],
 ) -> Iterator[FieldNode]:
-    """The `relationships` fields among `selections`, through the fragments that apply to
-    `object_type` (graphql-core's own test of a fragment's type condition)."""
+    """The fields of `object_type` among `selections` (not their sub-selections), through the
+    fragments that apply to it (graphql-core's own test of a fragment's type condition)."""
     for selection in selections:
         if not _included(selection, variables):
             continue
         if isinstance(selection, FieldNode):
-            if selection.name.value == _FIELD:
+            if selection.name.value in object_type.fields:
                 yield selection
         elif isinstance(selection, InlineFragmentNode):
             if does_fragment_condition_match(schema, selection, object_type):

@@ -10,11 +10,11 @@ from strawberry.types import Info
 from graph_store import Direction as ModelDirection
 from graph_store import NodeKind as ModelNodeKind
 from graph_store import PartialDate
-from resolvers import Context, relationships_of
+from resolvers import Context, RelationshipPage, relationships_of
 from schema._guard import contacts
 from schema._selection import selects_any
 from schema.enums import Certainty, model_certainty
-from schema.node import ENDPOINT_FIELDS, RelationshipConnection
+from schema.node import ENDPOINT_FIELDS, RelationshipConnection, prefetched_by
 
 __all__ = ["relationship_field"]
 
@@ -41,6 +41,29 @@ def relationship_field(
     if other_kinds:
         detail += f" whose other end is a {' or '.join(sorted(k.value for k in other_kinds))}"
 
+    async def page(
+        ctx: Context,
+        node_id: str,
+        *,
+        as_of: PartialDate | None,
+        min_certainty: Certainty | None,
+        first: int | None,
+        after: str | None,
+        with_others: bool,
+    ) -> RelationshipPage:
+        return await relationships_of(
+            ctx,
+            node_id,
+            types=types,
+            direction=direction,
+            as_of=as_of,
+            min_certainty=model_certainty(min_certainty),
+            other_kinds=other_kinds,
+            first=20 if first is None else first,
+            after=after,
+            with_others=with_others,
+        )
+
     async def resolve(
         self: Any,
         info: Info[Context, None],
@@ -49,19 +72,16 @@ def relationship_field(
         first: int | None = 20,
         after: str | None = None,
     ) -> RelationshipConnection:
-        page = await relationships_of(
+        chosen = await page(
             info.context,
             str(self.id),
-            types=types,
-            direction=direction,
             as_of=as_of,
-            min_certainty=model_certainty(min_certainty),
-            other_kinds=other_kinds,
-            first=20 if first is None else first,
+            min_certainty=min_certainty,
+            first=first,
             after=after,
             with_others=selects_any(info, ENDPOINT_FIELDS),
         )
-        return RelationshipConnection.from_page(page, after=after, holder=self)
+        return RelationshipConnection.from_page(chosen, after=after, holder=self)
 
     if contact_details:
         return strawberry.field(
@@ -70,4 +90,8 @@ def relationship_field(
             graphql_type=RelationshipConnection | None,
             extensions=contacts(),
         )
-    return strawberry.field(resolver=resolve, description=f"{description} ({detail}).")
+    return strawberry.field(
+        resolver=resolve,
+        description=f"{description} ({detail}).",
+        metadata=prefetched_by(page),
+    )

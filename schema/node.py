@@ -34,7 +34,10 @@ __all__ = [
     "RelationshipEdge",
     "implements",
     "load_node",
+    "PageStarter",
     "node_from_record",
+    "page_starter",
+    "prefetched_by",
     "relationships_page",
     "type_name_of",
 ]
@@ -93,6 +96,25 @@ async def relationships_page(
     )
 
 
+PageStarter = Callable[..., Awaitable[RelationshipPage]]
+"""How a relationship field's page is asked for, from the node id and the field's arguments:
+`starter(ctx, node_id, with_others=..., **arguments)` (arguments by their Python names)."""
+_PREFETCH = "icn.prefetch"
+
+
+def prefetched_by(starter: PageStarter) -> dict[str, PageStarter]:
+    """Field metadata: the page of this relationship field can be started before its node is
+    fetched, by `starter` (schema/_prefetch.py). Only for unguarded fields: a guarded one's
+    page would be fetched for callers who may not see it."""
+    return {_PREFETCH: starter}
+
+
+def page_starter(metadata: Mapping[str, object] | None) -> PageStarter | None:
+    """The starter a field's metadata names (`prefetched_by`), if any."""
+    starter = (metadata or {}).get(_PREFETCH)
+    return starter if callable(starter) else None
+
+
 def type_name_of(kind: ModelNodeKind) -> str:
     """The GraphQL type that represents nodes of `kind` (`Cluster`, `Person`, ...)."""
     return _NODE_TYPES[kind].__strawberry_definition__.name  # type: ignore[attr-defined]
@@ -127,7 +149,8 @@ class Node:
         description=(
             "Relationships of this node: filter by type, direction, as-of date (relationships "
             "whose since/until put them outside the date are left out) and minimum certainty."
-        )
+        ),
+        metadata=prefetched_by(relationships_page),
     )
     async def relationships(
         self,

@@ -158,3 +158,37 @@ async def test_errors_are_the_resolvers_and_a_missing_node_costs_nothing_more(
     recording, result = await _run(icn, PAGE, {"id": "cluster/no-such-cluster"})
     assert result.errors is None and result.data == {"node": None}
     assert recording.calls("get_nodes") == 1 and recording.calls("edge_pages") <= 1
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_typed_relationship_fields_start_early_unless_guarded(icn: GraphStore) -> None:
+    """`Cluster.members` and `Organisation.clusters` (whose page is filtered by the far end's
+    kind) start with the node and answer as without; `employees`, guarded by read:contacts,
+    waits for its resolver."""
+    members = """query N($id: ID!) { node(id: $id) { id ... on Cluster {
+      members(first: 5) { totalCount edges { other { id kind } } } } } }"""
+    clusters = """query N($id: ID!) { node(id: $id) { id ... on Organisation {
+      clusters(first: 2) { totalCount edges { other { id name } } } } } }"""
+    members_of = "cluster/tenerrdis"  # the dataset's cluster with an organisation member
+    recording, result = await _run(icn, members, {"id": members_of})
+    edges = result.data["node"]["members"]["edges"]
+    organisation = next(e["other"]["id"] for e in edges if e["other"]["kind"] == "ORGANISATION")
+    for query, node_id, field in (
+        (members, members_of, "members"),
+        (clusters, organisation, "clusters"),
+    ):
+        early_calls, early = await _run(icn, query, {"id": node_id})
+        late_calls, late = await _run(icn, query, {"id": node_id}, prefetch=False)
+        events = early_calls.events
+        assert events.index(("start", "edge_pages")) < events.index(("end", "get_nodes")), query
+        assert early.errors is None and early.data == late.data
+        assert early.data["node"][field]["edges"], query
+        for name in ("get_nodes", "edge_pages"):
+            assert early_calls.calls(name) == late_calls.calls(name), (name, query)
+    guarded = """query N($id: ID!) { node(id: $id) { id ... on Cluster {
+      employees(first: 3) { totalCount } } } }"""
+    contacts = Principal(name="analyst", scopes=frozenset({"read", "read:contacts"}))
+    recording, result = await _run(icn, guarded, {"id": CLUSTER}, principal=contacts)
+    assert result.errors is None and result.data["node"]["employees"] is not None
+    events = recording.events
+    assert events.index(("end", "get_nodes")) < events.index(("start", "edge_pages"))
