@@ -28,6 +28,7 @@ __all__ = [
     "node_from_row",
     "node_values",
     "parse_date",
+    "prop_of",
 ]
 
 NODE_COLUMNS = (
@@ -124,6 +125,11 @@ def node_content(node: Node) -> tuple[object, ...]:
         _strings(node.sources),
         _props_json(node.props),
     )
+
+
+def prop_of(props: str, key: str, default: PropValue) -> PropValue:
+    """One property of a `props` column, decoded as `node_from_row` decodes it."""
+    return _props(props).get(key, default)
 
 
 def labels_from(name: str, aliases: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from graph_store._sqlite_codec import (
     edge_from_row,
     labels_from,
     node_from_row,
+    prop_of,
 )
 from graph_store.errors import BadUserInput
 from graph_store.model import NODE_PROPERTIES, NodeKind
@@ -147,14 +148,14 @@ def search(
             (match, MAX_CANDIDATES),
         )
     ]
-    wanted = {k.value for k in kinds} if kinds is not None else None
+    wanted = {str(k) for k in kinds} if kinds is not None else None
     folded = country.casefold() if country is not None else None
     scorer = label_scorer(text)
     ranked: list[tuple[float, str, int]] = []
-    for nid, node_id, kind, name, aliases, home in _rows_where_in(conn, _RANKED, "n.nid", nids):
+    for nid, node_id, kind, name, aliases, props in _rows_where_in(conn, _RANKED, "n.nid", nids):
         if wanted is not None and kind not in wanted:
             continue
-        if folded is not None and str(home if home is not None else "").casefold() != folded:
+        if folded is not None and str(prop_of(props, "country", "")).casefold() != folded:
             continue
         value = scorer(labels_from(name, aliases))
         if value > 0:
@@ -169,9 +170,10 @@ def search(
     )
 
 
-_RANKED = (
-    "SELECT n.nid, n.id, n.kind, n.name, n.aliases, json_extract(n.props, '$.country') FROM nodes n"
-)
+_RANKED = "SELECT n.nid, n.id, n.kind, n.name, n.aliases, n.props FROM nodes n"
+"""What ranking a candidate reads. The props stay text unless a country filter decodes them,
+in Python as for a whole node (not `json_extract`: a stored NaN is valid to Python's json
+and not to SQLite's)."""
 
 
 def stats_counts(

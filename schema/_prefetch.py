@@ -10,8 +10,9 @@ and each resolver then finds its page in the request's loader under the same key
 trip fewer, the same store calls. Guarded fields are not started early.
 
 Everything here is a hint. A field whose arguments cannot be read is left to its resolver,
-which reports the error; a page that fails is reported by the resolver that awaits it; a page
-for an id that turns out to be no node is one wasted call, made alongside the node's.
+which reports the error; a page that fails is reported by the resolver that awaits it; the
+pages of an id that turns out to be no node are wasted calls (at most `_MAX_STARTED`), made
+alongside the node's.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ from schema.node import ENDPOINT_FIELDS, page_starter, type_name_of
 
 __all__ = ["prefetch_relationships"]
 
+_MAX_STARTED = 4
+"""Pages started early per node at most: each is a store call made before the node is known
+to exist, and an entity page lists a few relationship fields; more wait for their resolvers."""
 _STARTED: set[asyncio.Task[Any]] = set()
 """Pages being fetched: held here until done, as asyncio asks of a task nothing awaits yet.
 Each ends within the store's own time limits, like the resolver's call would."""
@@ -84,11 +88,12 @@ def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
     selections = (s for node in raw.field_nodes for s in selections_of(node))
     for node in _fields(selections, raw.fragments, variables, raw.schema, object_type, set()):
         merged.setdefault(node.alias.value if node.alias else node.name.value, []).append(node)
+    started = 0
     for nodes in merged.values():
         field = object_type.fields[nodes[0].name.value]
-        definition = field.extensions["strawberry-definition"]
-        starter = page_starter(definition.metadata)
-        if starter is None or definition.extensions:
+        definition = field.extensions.get("strawberry-definition")
+        starter = page_starter(definition.metadata) if definition is not None else None
+        if starter is None or definition.extensions or started == _MAX_STARTED:
             continue
         try:
             arguments = convert_arguments(
@@ -100,6 +105,7 @@ def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
         except Exception:  # the resolver reads the arguments again and reports the error
             continue
         with_others = selects_any_below(nodes, raw.fragments, ENDPOINT_FIELDS)
+        started += 1
         yield starter(info.context, node_id, **arguments, with_others=with_others)
 
 

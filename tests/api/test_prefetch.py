@@ -147,7 +147,7 @@ async def test_only_fields_that_will_run_are_asked_for(icn: GraphStore) -> None:
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_errors_are_the_resolvers_and_a_missing_node_costs_nothing_more(
+async def test_errors_are_the_resolvers_and_a_missing_node_costs_one_page_at_most(
     icn: GraphStore,
 ) -> None:
     bad = "query N($id: ID!) { node(id: $id) { id relationships(first: -1) { totalCount } } }"
@@ -192,3 +192,23 @@ async def test_typed_relationship_fields_start_early_unless_guarded(icn: GraphSt
     assert result.errors is None and result.data["node"]["employees"] is not None
     events = recording.events
     assert events.index(("end", "get_nodes")) < events.index(("start", "edge_pages"))
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_missing_node_costs_at_most_a_few_pages_and_guards_cost_none(
+    icn: GraphStore,
+) -> None:
+    """Six typed fields on an id that is no node: at most four pages started early (and
+    none by the resolvers, which never run); a guarded field an anonymous caller may not
+    read starts nothing."""
+    many = """query N($id: ID!) { node(id: $id) { id ... on Cluster {
+      members { totalCount } memberOf { totalCount } agreements { totalCount }
+      events { totalCount } projects { totalCount } a: members(first: 1) { totalCount } } } }"""
+    recording, result = await _run(icn, many, {"id": "cluster/no-such-cluster"})
+    assert result.errors is None and result.data == {"node": None}
+    assert recording.calls("edge_pages") <= 4
+    guarded = """query N($id: ID!) { node(id: $id) { id ... on Cluster {
+      employees(first: 3) { totalCount } } } }"""
+    recording, result = await _run(icn, guarded, {"id": CLUSTER})
+    assert result.errors is not None and result.errors[0].extensions["code"] == "FORBIDDEN"
+    assert recording.calls("edge_pages") == 0

@@ -171,3 +171,19 @@ async def test_a_broad_text_pages_whole_nodes_like_a_narrow_one(store: GraphStor
             walked += page.items
         assert [(h.node.id, h.score) for h in walked] == expected, text
         assert all(h.node == by_id[h.node.id] for h in walked), text
+
+
+async def test_a_property_json_cannot_spell_does_not_break_search(store: GraphStore) -> None:
+    """A float NaN in a node's properties is stored (Python's json writes it, Neo4j keeps it)
+    and its node is still found and filtered by country; SQLite's own JSON functions reject
+    that text, so the embedded store must not read candidates' properties through them."""
+    odd = node("event/alpha-odd", "Alpha Odd Summit", ordinal=float("nan"), country="Norway")
+    plain = node("event/alpha-plain", "Alpha Plain Summit", country="Sweden")
+    await store.apply(Batch(nodes=(odd, plain)))
+
+    assert _ids((await store.search("alpha")).items) == ["event/alpha-odd", "event/alpha-plain"]
+    assert _ids((await store.search("alpha", country="norway")).items) == ["event/alpha-odd"]
+    assert _ids((await store.search("alpha", kinds=[NodeKind.EVENT])).items) == [
+        "event/alpha-odd",
+        "event/alpha-plain",
+    ]
