@@ -134,7 +134,11 @@ def prop_of(props: str, key: str, default: PropValue) -> PropValue:
 
 def labels_from(name: str, aliases: str) -> tuple[str, ...]:
     """A node's name and aliases (name first) from its `name` and `aliases` columns."""
-    return (name, *json.loads(aliases)) if aliases != "[]" else (name,)
+    return (name, *_strings_from(aliases))
+
+
+def _strings_from(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text != "[]" else ()
 
 
 def node_from_row(row: tuple) -> Node:
@@ -144,8 +148,8 @@ def node_from_row(row: tuple) -> Node:
         id=node_id,
         kind=_KIND[kind],
         name=name,
-        aliases=tuple(json.loads(aliases)) if aliases != "[]" else (),
-        sources=tuple(json.loads(sources)) if sources != "[]" else (),
+        aliases=_strings_from(aliases),
+        sources=_strings_from(sources),
         props=_props(props),
         provenance=Provenance(batch_id, origin, loaded_at) if batch_id is not None else None,
     )

@@ -134,7 +134,8 @@ def search(
     """Candidates from FTS5 (every query word a word prefix), ranked by `ranking.score`.
 
     The candidates are ranked from the columns the ranking and the filters read (name,
-    aliases, kind, country); only the page's nodes are read whole. Decoding every candidate
+    aliases, kind; the properties only for a country filter); only the page's nodes are read
+    whole. Decoding every candidate
     whole took a third of a search, for up to MAX_CANDIDATES nodes of which ten are shown.
     """
     tokens = query_tokens(text)

@@ -90,10 +90,12 @@ def _pages(info: Info[Context, None], node_id: str) -> Iterator[Any]:
         merged.setdefault(node.alias.value if node.alias else node.name.value, []).append(node)
     started = 0
     for nodes in merged.values():
+        if started == _MAX_STARTED:
+            return
         field = object_type.fields[nodes[0].name.value]
         definition = field.extensions.get("strawberry-definition")
         starter = page_starter(definition.metadata) if definition is not None else None
-        if starter is None or definition.extensions or started == _MAX_STARTED:
+        if starter is None or definition.extensions:
             continue
         try:
             arguments = convert_arguments(

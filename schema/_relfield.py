@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -10,11 +11,11 @@ from strawberry.types import Info
 from graph_store import Direction as ModelDirection
 from graph_store import NodeKind as ModelNodeKind
 from graph_store import PartialDate
-from resolvers import Context, RelationshipPage, relationships_of
+from resolvers import Context
 from schema._guard import contacts
 from schema._selection import selects_any
-from schema.enums import Certainty, model_certainty
-from schema.node import ENDPOINT_FIELDS, RelationshipConnection, prefetched_by
+from schema.enums import Certainty, Direction
+from schema.node import ENDPOINT_FIELDS, RelationshipConnection, prefetched_by, relationships_page
 
 __all__ = ["relationship_field"]
 
@@ -41,28 +42,12 @@ def relationship_field(
     if other_kinds:
         detail += f" whose other end is a {' or '.join(sorted(k.value for k in other_kinds))}"
 
-    async def page(
-        ctx: Context,
-        node_id: str,
-        *,
-        as_of: PartialDate | None,
-        min_certainty: Certainty | None,
-        first: int | None,
-        after: str | None,
-        with_others: bool,
-    ) -> RelationshipPage:
-        return await relationships_of(
-            ctx,
-            node_id,
-            types=types,
-            direction=direction,
-            as_of=as_of,
-            min_certainty=model_certainty(min_certainty),
-            other_kinds=other_kinds,
-            first=20 if first is None else first,
-            after=after,
-            with_others=with_others,
-        )
+    page = partial(
+        relationships_page,
+        types=list(types),
+        direction=Direction(direction.value),
+        other_kinds=other_kinds,
+    )
 
     async def resolve(
         self: Any,

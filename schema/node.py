@@ -80,8 +80,10 @@ async def relationships_page(
     first: int | None,
     after: str | None,
     with_others: bool,
+    other_kinds: frozenset[ModelNodeKind] | None = None,
 ) -> RelationshipPage:
-    """The page `Node.relationships` answers, from its arguments as GraphQL passes them; also
+    """The page a relationship field answers, from its arguments as GraphQL passes them
+    (`Node.relationships`, and the typed fields with their types and direction fixed); also
     what `node(id:)` starts early for a selection that lists relationships (schema/_prefetch.py)."""
     return await relationships_of(
         ctx,
@@ -90,6 +92,7 @@ async def relationships_page(
         direction=(direction or Direction.BOTH).model(),
         as_of=as_of,
         min_certainty=model_certainty(min_certainty),
+        other_kinds=other_kinds,
         first=20 if first is None else first,
         after=after,
         with_others=with_others,
