@@ -1,23 +1,28 @@
-"""The paths floor: the bare store calls the `paths` resolver makes, for the same pairs.
+"""The floors: what a request costs before the API does any work, measured in the run itself.
 
-`resolvers.paths.find_paths` makes one store call, `store.paths` (which also answers
-NotFound for an endpoint that is not a node); timing exactly that call on a store opened in
-this process gives the floor that GraphQL, HTTP and JSON are added to. The ratio of the
-end-to-end p50 to this p50 is the API's overhead.
+The paths floor: `resolvers.paths.find_paths` makes one store call, `store.paths` (which also
+answers NotFound for an endpoint that is not a node); timing exactly that call on a store
+opened in this process gives the floor that GraphQL, HTTP and JSON are added to. The ratio of
+the end-to-end p50 to this p50 is the API's overhead.
+
+The fixed costs: an HTTP request that asks for no work (`{ __typename }`, through the same
+client, server and middlewares as the workloads) and one store round trip that reads nothing
+(`store.health()`). A target below what these two add up to cannot be met by making the
+GraphQL layer cheaper, so the page shows them next to the ratios they bound.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from bench.driver import percentile
+from bench.driver import percentile, run_cell
 from bench.workloads import PATHS_FIRST, PATHS_MAX_HOPS
-from graph_store import open_store
+from graph_store import Health, open_store
 from resolvers.paths import path_query
 
-__all__ = ["FloorResult", "measure_floor"]
+__all__ = ["FixedCosts", "FloorResult", "measure_fixed_costs", "measure_floor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +35,61 @@ class FloorResult:
     p99_ms: float
     with_path: float
     """Share of the pairs that have at least one path within the hop limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCosts:
+    """The run's fixed costs at one client (see the module's docstring)."""
+
+    http_p50_ms: float
+    """`{ __typename }` over HTTP: the client, the middlewares and the GraphQL view."""
+    http_p99_ms: float
+    store_call_p50_ms: float
+    """`store.health()` in this process: one round trip to the store with nothing read."""
+    store_call_p99_ms: float
+
+
+_NO_WORK = ("{ __typename }", {})
+
+
+async def measure_fixed_costs(
+    uri: str, base: str, *, duration_s: float, warmup_s: float
+) -> FixedCosts:
+    """Time a request that asks for nothing at `base`, then a bare store round trip at `uri`."""
+    http = await run_cell(
+        base, "no work", [_NO_WORK], clients=1, duration_s=duration_s, warmup_s=warmup_s
+    )
+    if http.errors or not http.requests:
+        raise RuntimeError(f"`{{ __typename }}` failed: {http.error_samples[:1]}")
+    store = await open_store(uri)
+    try:
+        calls = await _timed(store.health, duration_s=duration_s, warmup_s=warmup_s)
+    finally:
+        await store.aclose()
+    return FixedCosts(
+        http_p50_ms=http.p50_ms,
+        http_p99_ms=http.p99_ms,
+        store_call_p50_ms=round(percentile(calls, 50), 3),
+        store_call_p99_ms=round(percentile(calls, 99), 3),
+    )
+
+
+async def _timed(
+    call: Callable[[], Awaitable[Health]], *, duration_s: float, warmup_s: float
+) -> list[float]:
+    """Milliseconds of each `call()` in turn for `duration_s` after `warmup_s`, ascending."""
+    latencies: list[float] = []
+    started = time.perf_counter()
+    measure_from, end = started + warmup_s, started + warmup_s + duration_s
+    while (now := time.perf_counter()) < end:
+        health = await call()
+        if not health.ok:
+            raise RuntimeError(f"the store's health probe failed: {health.detail}")
+        if now >= measure_from:
+            latencies.append((time.perf_counter() - now) * 1000)
+    if not latencies:
+        raise RuntimeError("no store round trip was timed")
+    return sorted(latencies)
 
 
 async def measure_floor(

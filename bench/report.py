@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.peer import peer_cell
 from bench.scales import ROOT
+from graph_store.neo4j import WHOLE_CANDIDATES
 
 __all__ = [
     "DOCS_PAGE",
@@ -34,6 +35,11 @@ _PEER_NOTE = (
     " MEMBER_OF members and their memberships, `search` through the same full-text index),"
     " checked to give the same answers first, then measured one after the other with the same"
     " driver, items and concurrency. Ratio below 1: ICN Graph is faster."
+)
+_FLOOR_NOTE = (
+    "The no-work request is `{ __typename }` through the same client, server and middlewares"
+    " (`bench/floor.py`); added to the bare store call, it is the least a paths answer can"
+    " take, so the last ratio is the lowest this HTTP stack allows."
 )
 _BACKEND_NAMES = {"sqlite": "embedded (SQLite)", "neo4j": "Neo4j"}
 
@@ -194,6 +200,8 @@ def _floors(runs: list[dict[str, Any]]) -> list[str]:
         if not floor or not cell:
             continue
         ratio = cell["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] else None
+        http = (run.get("fixed") or {}).get("http_p50_ms")
+        bound = (http + floor["p50_ms"]) / floor["p50_ms"] if http and floor["p50_ms"] else None
         rows.append(
             [
                 run["scale"],
@@ -202,12 +210,15 @@ def _floors(runs: list[dict[str, Any]]) -> list[str]:
                 _num(floor["p99_ms"], 2),
                 _num(cell["p50_ms"], 2),
                 f"**{_num(ratio, 2)}x**",
+                _num(http, 2),
+                f"{_num(bound, 2)}x" if bound else "-",
                 f"{floor['with_path']:.0%}",
             ]
         )
     header = ["scale", "backend", "bare store p50 ms", "bare store p99 ms", "GraphQL p50 ms"]
-    header += ["ratio", "pairs with a path"]
-    return _table(header, rows)
+    header += ["ratio", "no-work request p50 ms", "ratio if GraphQL cost nothing"]
+    header += ["pairs with a path"]
+    return [*_table(header, rows), _FLOOR_NOTE, ""] if rows else _table(header, rows)
 
 
 def _peers(runs: list[dict[str, Any]]) -> list[str]:
@@ -244,8 +255,25 @@ def _peers(runs: list[dict[str, Any]]) -> list[str]:
     if rows:
         header = ["scale", "workload", "clients", "ICN Graph p50 ms", "library p50 ms"]
         header += ["p50 ratio", "ICN Graph req/s", "library req/s", "errors"]
-        lines = [*_table(header, rows), *lines]
+        lines = [*_table(header, rows), *lines, *_fixed_costs(runs)]
     return [*lines, ""] if lines else ["(no Neo4j leg in this run)", ""]
+
+
+def _fixed_costs(runs: list[dict[str, Any]]) -> list[str]:
+    """What any of our answers costs on the Neo4j leg before it does any work."""
+    lines = []
+    for run in runs:
+        fixed = run.get("fixed")
+        if run["backend"] == "neo4j" and fixed:
+            lines.append(
+                f"- scale {run['scale']}, fixed costs of our side at 1 client: a request that"
+                f" asks for no work (`{{ __typename }}`) {_num(fixed['http_p50_ms'], 2)} ms at"
+                f" p50; one Neo4j round trip that reads nothing (`store.health()`, through the"
+                f" Python driver) {_num(fixed['store_call_p50_ms'], 2)} ms. `search` makes one"
+                f" round trip (two for a text with more than {WHOLE_CANDIDATES} candidates),"
+                " `node2` two in turn."
+            )
+    return ["", *lines] if lines else []
 
 
 def _commit(commit: str | None, dirty: bool | None) -> str:

@@ -4,7 +4,8 @@ The order inside one (scale, backend) leg: load the dataset into an empty store 
 child process), start `python server.py` on it (timed to ready), send one request of each
 workload (the cold figures: a walk waits for the traversal index each worker builds as it
 starts), then each workload at each concurrency; the paths floor right after paths at the
-lowest concurrency; the peer (Neo4j only) last, with our server stopped.
+lowest concurrency; the fixed costs (`bench.floor`) after the workloads; the peer (Neo4j
+only) last, with our server stopped.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import httpx
 
 from bench.driver import encode, run_cell
-from bench.floor import measure_floor
+from bench.floor import measure_fixed_costs, measure_floor
 from bench.loading import load_in_child, remove_sqlite_files
 from bench.machine import load_average
 from bench.neo4j_proc import Neo4jProcess
@@ -154,6 +155,14 @@ async def _drive(
                 )
                 run["floor"] = {**asdict(floor), "clients": clients}
                 say(f"[{label}] paths floor (bare store) p50 {floor.p50_ms:.2f} ms")
+    fixed = await measure_fixed_costs(
+        uri, server.base, duration_s=cfg.duration_s, warmup_s=cfg.warmup_s
+    )
+    run["fixed"] = asdict(fixed)
+    say(
+        f"[{label}] fixed costs: `{{ __typename }}` p50 {fixed.http_p50_ms:.2f} ms, "
+        f"a store round trip p50 {fixed.store_call_p50_ms:.2f} ms"
+    )
 
 
 async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -> dict[str, Any]:
@@ -161,7 +170,7 @@ async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -
     run: dict[str, Any] = {"scale": scale.name, "backend": backend, "workers": cfg.workers}
     run["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     run["load_average"] = {"start": load_average()}
-    run.update(cells=[], floor=None, peer=None, neo4j=None)
+    run.update(cells=[], floor=None, fixed=None, peer=None, neo4j=None)
     neo4j: Neo4jProcess | None = None
     try:
         if backend == "sqlite":

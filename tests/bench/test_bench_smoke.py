@@ -53,10 +53,15 @@ def test_the_suite_runs_every_workload_without_errors(
         # The server's Server-Timing header was read: every request touches the store.
         assert cell["store_calls_per_request"] >= 1, name
     assert run["floor"]["requests"] > 0
+    # The fixed costs were measured in the run: a no-work request and a bare store round trip.
+    fixed = run["fixed"]
+    assert 0 < fixed["http_p50_ms"] <= fixed["http_p99_ms"]
+    assert 0 < fixed["store_call_p50_ms"] <= fixed["store_call_p99_ms"]
     assert {t["key"] for t in report["targets"]} >= {"paths_p50", "mixed_rps", "load_sqlite"}
 
     page = json_file.with_suffix(".md").read_text()
     assert "## Targets" in page and all(f"| {name} | 1 |" in page for name in WORKLOADS)
+    assert "ratio if GraphQL cost nothing" in page
     # Results are committed: they name no folder of the machine that produced them.
     for text in (json_file.read_text(), page, done.stdout):
         assert str(ROOT) not in text and str(tmp_path) not in text
