@@ -146,7 +146,9 @@ def _write(document: dict[str, Any], json_path: Path, *, docs: bool) -> int:
     runs = document["runs"]
     document["targets"] = evaluate(runs)
     document["errors_total"] = total_errors(runs)
-    charts = draw_charts(runs, json_path.parent, document["date"])
+    # Charts are named after the JSON (its date for a run), so redrawing a kept page such as
+    # 2026-12-05-f468114.json leaves the charts of that day's run alone.
+    charts = draw_charts(runs, json_path.parent, json_path.stem)
     write_json(json_path, document)
     md_path = json_path.with_suffix(".md")
     page = render_markdown(document, charts)

@@ -4,8 +4,8 @@ The order inside one (scale, backend) leg: load the dataset into an empty store 
 child process), start `python server.py` on it (timed to ready), send one request of each
 workload (the cold figures: a walk waits for the traversal index each worker builds as it
 starts), then each workload at each concurrency; the paths floor right after paths at the
-lowest concurrency; the fixed costs (`bench.floor`) after the workloads; the peer (Neo4j
-only) last, with our server stopped.
+lowest concurrency, and the fixed costs (`bench.floor`) next to it (after the workloads when
+paths is not run); the peer (Neo4j only) last, with our server stopped.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import httpx
 
 from bench.driver import encode, run_cell
 from bench.floor import measure_fixed_costs, measure_floor
+from bench.http1 import Http1Error
 from bench.loading import load_in_child, remove_sqlite_files
 from bench.machine import load_average
 from bench.neo4j_proc import Neo4jProcess
@@ -29,7 +30,7 @@ from bench.peer import run_peer_cells
 from bench.scales import SCALES, Dataset, Scale, ensure_dataset, shown
 from bench.server_proc import ServerProcess
 from bench.workloads import WORKLOADS, Sample, build_requests, draw_sample, pairs
-from graph_store import open_store
+from graph_store import IcnGraphError, open_store
 
 __all__ = ["SuiteConfig", "embedded_store", "run_suite", "say", "store_path"]
 
@@ -155,10 +156,25 @@ async def _drive(
                 )
                 run["floor"] = {**asdict(floor), "clients": clients}
                 say(f"[{label}] paths floor (bare store) p50 {floor.p50_ms:.2f} ms")
-    fixed = await measure_fixed_costs(
-        uri, server.base, duration_s=cfg.duration_s, warmup_s=cfg.warmup_s
-    )
-    run["fixed"] = asdict(fixed)
+                await _fixed_costs(cfg, label, uri, server, run)  # next to the floor it bounds
+    if run["fixed_costs"] is None:
+        await _fixed_costs(cfg, label, uri, server, run)
+
+
+async def _fixed_costs(
+    cfg: SuiteConfig, label: str, uri: str, server: ServerProcess, run: dict
+) -> None:
+    """Measure the fixed costs into `run`; a failure is recorded, not raised (a side figure
+    must not cost the leg's results)."""
+    try:
+        fixed = await measure_fixed_costs(
+            uri, server.base, duration_s=cfg.duration_s, warmup_s=cfg.warmup_s
+        )
+    except (RuntimeError, OSError, Http1Error, IcnGraphError) as exc:
+        run["fixed_costs"] = {"error": f"{type(exc).__name__}: {exc}"[:400]}
+        say(f"[{label}] fixed costs not measured: {exc}")
+        return
+    run["fixed_costs"] = asdict(fixed)
     say(
         f"[{label}] fixed costs: `{{ __typename }}` p50 {fixed.http_p50_ms:.2f} ms, "
         f"a store round trip p50 {fixed.store_call_p50_ms:.2f} ms"
@@ -170,7 +186,7 @@ async def _leg(cfg: SuiteConfig, scale: Scale, dataset: Dataset, backend: str) -
     run: dict[str, Any] = {"scale": scale.name, "backend": backend, "workers": cfg.workers}
     run["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     run["load_average"] = {"start": load_average()}
-    run.update(cells=[], floor=None, fixed=None, peer=None, neo4j=None)
+    run.update(cells=[], floor=None, fixed_costs=None, peer=None, neo4j=None)
     neo4j: Neo4jProcess | None = None
     try:
         if backend == "sqlite":

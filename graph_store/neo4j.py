@@ -42,7 +42,7 @@ from graph_store.records import (
     Subgraph,
 )
 
-__all__ = ["WHOLE_CANDIDATES", "Neo4jStore"]
+__all__ = ["Neo4jStore"]
 
 WHOLE_CANDIDATES = 50
 """Up to this many search candidates come back whole with the candidates (one round trip)."""
