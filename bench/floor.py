@@ -16,13 +16,16 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bench.driver import percentile, run_cell
 from bench.workloads import PATHS_FIRST, PATHS_MAX_HOPS
-from graph_store import Health, open_store
+from graph_store import open_store
 from resolvers.paths import path_query
 
 __all__ = ["FixedCosts", "FloorResult", "measure_fixed_costs", "measure_floor"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +65,18 @@ async def measure_fixed_costs(
     if http.errors or not http.requests:
         raise RuntimeError(f"`{{ __typename }}` failed: {http.error_samples[:1]}")
     store = await open_store(uri)
+
+    async def probe(_turn: int) -> None:
+        health = await store.health()
+        if not health.ok:
+            raise RuntimeError(f"the store's health probe failed: {health.detail}")
+
     try:
-        calls = await _timed(store.health, duration_s=duration_s, warmup_s=warmup_s)
+        calls = sorted(ms for ms, _ in await _in_turn(probe, duration_s, warmup_s))
     finally:
         await store.aclose()
+    if not calls:
+        raise RuntimeError("no store round trip was timed")
     return FixedCosts(
         http_p50_ms=http.p50_ms,
         http_p99_ms=http.p99_ms,
@@ -74,48 +85,23 @@ async def measure_fixed_costs(
     )
 
 
-async def _timed(
-    call: Callable[[], Awaitable[Health]], *, duration_s: float, warmup_s: float
-) -> list[float]:
-    """Milliseconds of each `call()` in turn for `duration_s` after `warmup_s`, ascending."""
-    latencies: list[float] = []
-    started = time.perf_counter()
-    measure_from, end = started + warmup_s, started + warmup_s + duration_s
-    while (now := time.perf_counter()) < end:
-        health = await call()
-        if not health.ok:
-            raise RuntimeError(f"the store's health probe failed: {health.detail}")
-        if now >= measure_from:
-            latencies.append((time.perf_counter() - now) * 1000)
-    if not latencies:
-        raise RuntimeError("no store round trip was timed")
-    return sorted(latencies)
-
-
 async def measure_floor(
     uri: str, pairs: Sequence[tuple[str, str]], *, duration_s: float, warmup_s: float
 ) -> FloorResult:
     """Time `paths` for `pairs` in turn, for `duration_s` seconds."""
     query = path_query(max_hops=PATHS_MAX_HOPS, first=PATHS_FIRST)  # as the resolver builds it
     store = await open_store(uri)
+
+    async def walk(turn: int) -> bool:
+        src, dst = pairs[turn % len(pairs)]
+        return bool(await store.paths(src, dst, query))
+
     try:
         await store.warm()  # the embedded store's traversal index: built before, not timed
-        latencies: list[float] = []
-        found = 0
-        turn = 0
-        started = time.perf_counter()
-        measure_from = started + warmup_s
-        end = measure_from + duration_s
-        while (now := time.perf_counter()) < end:
-            src, dst = pairs[turn % len(pairs)]
-            turn += 1
-            paths = await store.paths(src, dst, query)
-            if now >= measure_from:
-                latencies.append(time.perf_counter() - now)
-                found += bool(paths)
+        timed = await _in_turn(walk, duration_s, warmup_s)
     finally:
         await store.aclose()
-    values = sorted(x * 1000 for x in latencies)
+    values = sorted(ms for ms, _ in timed)
     if not values:
         raise RuntimeError("the paths floor measured no call")
     return FloorResult(
@@ -123,5 +109,22 @@ async def measure_floor(
         p50_ms=round(percentile(values, 50), 3),
         p95_ms=round(percentile(values, 95), 3),
         p99_ms=round(percentile(values, 99), 3),
-        with_path=round(found / len(values), 3),
+        with_path=round(sum(found for _, found in timed) / len(values), 3),
     )
+
+
+async def _in_turn(
+    call: Callable[[int], Awaitable[T]], duration_s: float, warmup_s: float
+) -> list[tuple[float, T]]:
+    """(milliseconds, answer) of each `call(turn)`, made one after another for `duration_s`
+    after `warmup_s` of untimed calls."""
+    timed: list[tuple[float, T]] = []
+    turn = 0
+    measure_from = time.perf_counter() + warmup_s
+    end = measure_from + duration_s
+    while (now := time.perf_counter()) < end:
+        answer = await call(turn)
+        turn += 1
+        if now >= measure_from:
+            timed.append(((time.perf_counter() - now) * 1000, answer))
+    return timed

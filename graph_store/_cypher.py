@@ -193,7 +193,7 @@ def _edge_pages(left: str, right: str, rel: str, filtered: bool) -> str:
     if filtered:
         count = f"""
 CALL (n) {{
-    MATCH (n){left}[r{rel}]{right}(){_where(filtered)}
+    MATCH (n){left}[r{rel}]{right}(){_where(True)}
     RETURN count(r) AS total
 }}"""
         total = "total"
